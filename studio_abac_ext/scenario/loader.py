@@ -1,0 +1,351 @@
+"""Read a scenario file (YAML or JSON), check every rule, and build the typed Scenario."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import (
+    RESOURCE_KINDS,
+    AccessKey,
+    Domain,
+    PolicyDocument,
+    Resource,
+    Role,
+    Scenario,
+    ScenarioError,
+    User,
+    UserProfile,
+)
+from .rules import (
+    ACCOUNT_ID,
+    DOMAIN_ID,
+    IAM_NAME,
+    PLACEHOLDER,
+    POLICY_NAME,
+    PROFILE_NAME,
+    REGION,
+    SAGEMAKER_NAME,
+    FieldReader,
+    join,
+)
+
+TOP_LEVEL_FIELDS = {
+    "account_id",
+    "region",
+    "teams",
+    "substitutions",
+    "policies",
+    "roles",
+    "users",
+    "domain",
+    "user_profiles",
+    "resources",
+}
+RESOURCE_SECTIONS = {f"{kind}s": kind for kind in RESOURCE_KINDS}
+DEFAULT_TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+def default_scenario_path() -> Path:
+    """The scenario shipped in the package: the source document's teams, users and policies."""
+    return Path(__file__).parent / "default" / "scenario.yaml"
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Parse and validate a scenario file; raises ScenarioError naming the path and the rule."""
+    file = Path(path)
+    source = str(file)
+    try:
+        raw_text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(source, "(file)", f"cannot be read: {error.strerror}") from error
+    try:
+        data = json.loads(raw_text) if file.suffix == ".json" else yaml.safe_load(raw_text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise ScenarioError(source, "(file)", f"is not valid YAML/JSON: {error}") from error
+    return _ScenarioBuilder(FieldReader(source), file.parent).build(data)
+
+
+def derive_access_key(account_id: str, principal: str, prefix: str = "AKIA") -> AccessKey:
+    """A stable fake key pair for a sandbox principal, so clients know it without asking."""
+    digest = hashlib.sha256(f"studio-abac-sandbox:{account_id}:{principal}".encode()).digest()
+    key_id = prefix + base64.b32encode(digest[:10]).decode()[:16]
+    secret = base64.b64encode(digest[10:30] + digest[:10]).decode()[:40]
+    return AccessKey(access_key_id=key_id, secret_access_key=secret)
+
+
+class _ScenarioBuilder:
+    def __init__(self, reader: FieldReader, base_dir: Path) -> None:
+        self.reader = reader
+        self.base_dir = base_dir
+        self.substitutions: dict[str, str] = {}
+        self.policies: dict[str, PolicyDocument] = {}
+
+    def build(self, data: Any) -> Scenario:
+        read = self.reader
+        top = read.mapping(data, "", TOP_LEVEL_FIELDS)
+        account_id = read.text(read.required(top, "account_id", ""), "account_id", ACCOUNT_ID)
+        region = read.text(read.required(top, "region", ""), "region", REGION)
+        teams = tuple(
+            read.text(team, f"teams[{index}]")
+            for index, team in enumerate(read.sequence(top.get("teams"), "teams"))
+        )
+        self.substitutions = {"<account id>": account_id, "<region>": region}
+        for key, value in read.mapping(top.get("substitutions") or {}, "substitutions").items():
+            self.substitutions[key] = read.text(value, join("substitutions", key))
+        for name, spec in read.mapping(top.get("policies") or {}, "policies").items():
+            read.text(name, join("policies", name), POLICY_NAME)
+            self.policies[name] = PolicyDocument(
+                name, self._policy_text(spec, join("policies", name))
+            )
+        roles = tuple(
+            self._role(item, f"roles[{i}]") for i, item in enumerate(self._list(top, "roles"))
+        )
+        users = tuple(
+            self._user(item, f"users[{i}]", account_id)
+            for i, item in enumerate(self._list(top, "users"))
+        )
+        self._unique([role.name for role in roles], "roles", "role names")
+        self._unique([user.name for user in users], "users", "user names")
+        domain = self._domain(read.required(top, "domain", ""), "domain", roles)
+        profiles = tuple(
+            self._profile(item, f"user_profiles[{i}]", roles, users)
+            for i, item in enumerate(self._list(top, "user_profiles"))
+        )
+        self._unique([profile.name for profile in profiles], "user_profiles", "profile names")
+        self._unique([profile.owner for profile in profiles], "user_profiles", "profile owners")
+        resources = self._resources(top.get("resources") or {}, users, profiles)
+        return Scenario(
+            account_id=account_id,
+            region=region,
+            teams=teams,
+            policies=tuple(self.policies.values()),
+            roles=roles,
+            users=users,
+            domain=domain,
+            user_profiles=profiles,
+            resources=resources,
+            source=read.source,
+        )
+
+    def _list(self, data: dict[str, Any], key: str) -> list[Any]:
+        return self.reader.sequence(data.get(key), key)
+
+    def _unique(self, names: list[str], path: str, what: str) -> None:
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise self.reader.fail(path, f"{what} must be unique; {name!r} appears twice")
+            seen.add(name)
+
+    def _policy_text(self, spec: Any, path: str) -> str:
+        """A policy given as a file path (relative to the scenario) or inline as a mapping."""
+        read = self.reader
+        if isinstance(spec, dict):
+            text = json.dumps(spec, indent=2)
+        else:
+            relative = read.text(spec, path)
+            file = self.base_dir / relative
+            try:
+                text = file.read_text(encoding="utf-8")
+            except OSError as error:
+                rule = f"policy file {relative!r} cannot be read: {error.strerror}"
+                raise read.fail(path, rule) from error
+        for placeholder, value in self.substitutions.items():
+            text = text.replace(placeholder, value)
+        leftover = PLACEHOLDER.search(text)
+        if leftover:
+            raise read.fail(
+                path,
+                f"placeholder {leftover.group(0)!r} is not substituted; "
+                "give its value under 'substitutions'",
+            )
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise read.fail(path, f"policy is not valid JSON: {error}") from error
+        if not isinstance(document, dict) or "Statement" not in document:
+            raise read.fail(path, "a policy document is a JSON object with a 'Statement'")
+        return text
+
+    def _policy_refs(self, value: Any, path: str) -> tuple[PolicyDocument, ...]:
+        refs = []
+        for index, name in enumerate(self.reader.sequence(value, path)):
+            ref_path = f"{path}[{index}]"
+            name = self.reader.text(name, ref_path)
+            if name not in self.policies:
+                known = ", ".join(sorted(self.policies)) or "none"
+                raise self.reader.fail(ref_path, f"unknown policy {name!r} (policies: {known})")
+            refs.append(self.policies[name])
+        return tuple(refs)
+
+    def _role(self, item: Any, path: str) -> Role:
+        read = self.reader
+        fields = {
+            "name",
+            "tags",
+            "trust_policy",
+            "managed_policies",
+            "inline_policies",
+            "description",
+        }
+        data = read.mapping(item, path, fields)
+        trust_spec = data.get("trust_policy")
+        if trust_spec is None:
+            trust = json.dumps(DEFAULT_TRUST_POLICY, indent=2)
+        elif isinstance(trust_spec, str) and trust_spec in self.policies:
+            trust = self.policies[trust_spec].text
+        else:
+            trust = self._policy_text(trust_spec, join(path, "trust_policy"))
+        return Role(
+            name=read.text(read.required(data, "name", path), join(path, "name"), IAM_NAME),
+            tags=read.tags(data.get("tags"), join(path, "tags")),
+            trust_policy=trust,
+            managed_policies=self._policy_refs(
+                data.get("managed_policies"), join(path, "managed_policies")
+            ),
+            inline_policies=self._policy_refs(
+                data.get("inline_policies"), join(path, "inline_policies")
+            ),
+            description=read.text(data.get("description", ""), join(path, "description")),
+        )
+
+    def _user(self, item: Any, path: str, account_id: str) -> User:
+        read = self.reader
+        fields = {"name", "tags", "managed_policies", "inline_policies", "access_keys"}
+        data = read.mapping(item, path, fields)
+        name = read.text(read.required(data, "name", path), join(path, "name"), IAM_NAME)
+        keys = []
+        for index, key in enumerate(
+            read.sequence(data.get("access_keys"), join(path, "access_keys"))
+        ):
+            key_path = f"{path}.access_keys[{index}]"
+            entry = read.mapping(key, key_path, {"access_key_id", "secret_access_key"})
+            keys.append(
+                AccessKey(
+                    read.text(read.required(entry, "access_key_id", key_path), key_path),
+                    read.text(read.required(entry, "secret_access_key", key_path), key_path),
+                )
+            )
+        return User(
+            name=name,
+            tags=read.tags(data.get("tags"), join(path, "tags")),
+            access_keys=tuple(keys) or (derive_access_key(account_id, name),),
+            managed_policies=self._policy_refs(
+                data.get("managed_policies"), join(path, "managed_policies")
+            ),
+            inline_policies=self._policy_refs(
+                data.get("inline_policies"), join(path, "inline_policies")
+            ),
+        )
+
+    def _role_ref(self, value: Any, path: str, roles: tuple[Role, ...]) -> str:
+        name = self.reader.text(value, path)
+        if name not in {role.name for role in roles}:
+            known = ", ".join(role.name for role in roles) or "none"
+            raise self.reader.fail(path, f"unknown role {name!r} (roles: {known})")
+        return name
+
+    def _domain(self, item: Any, path: str, roles: tuple[Role, ...]) -> Domain:
+        read = self.reader
+        data = read.mapping(
+            item, path, {"name", "id", "auth_mode", "default_execution_role", "tags"}
+        )
+        name = read.text(read.required(data, "name", path), join(path, "name"), PROFILE_NAME)
+        auth_mode = read.text(data.get("auth_mode", "IAM"), join(path, "auth_mode"))
+        if auth_mode not in ("IAM", "SSO"):
+            raise read.fail(join(path, "auth_mode"), "must be IAM or SSO")
+        role_path = join(path, "default_execution_role")
+        return Domain(
+            name=name,
+            domain_id=read.text(data.get("id", f"d-{name.lower()}"), join(path, "id"), DOMAIN_ID),
+            auth_mode=auth_mode,
+            default_execution_role=self._role_ref(
+                read.required(data, "default_execution_role", path), role_path, roles
+            ),
+            tags=read.tags(data.get("tags"), join(path, "tags")),
+        )
+
+    def _profile(
+        self, item: Any, path: str, roles: tuple[Role, ...], users: tuple[User, ...]
+    ) -> UserProfile:
+        read = self.reader
+        data = read.mapping(item, path, {"name", "owner", "execution_role", "tags"})
+        name = read.text(read.required(data, "name", path), join(path, "name"), PROFILE_NAME)
+        tags = read.tags(data.get("tags"), join(path, "tags"))
+        owner = read.text(data.get("owner", tags.get("studiouserid", name)), join(path, "owner"))
+        if owner not in {user.name for user in users}:
+            raise read.fail(join(path, "owner"), f"{owner!r} is not one of the scenario's users")
+        role_path = join(path, "execution_role")
+        return UserProfile(
+            name=name,
+            owner=owner,
+            execution_role=self._role_ref(
+                read.required(data, "execution_role", path), role_path, roles
+            ),
+            tags=tags,
+        )
+
+    def _resources(
+        self, section: Any, users: tuple[User, ...], profiles: tuple[UserProfile, ...]
+    ) -> tuple[Resource, ...]:
+        read = self.reader
+        data = read.mapping(section, "resources", set(RESOURCE_SECTIONS))
+        principals = {user.name for user in users} | {f"{p.owner}@studio" for p in profiles}
+        created: dict[str, set[str]] = {kind: set() for kind in RESOURCE_KINDS}
+        resources: list[Resource] = []
+        # Parents first, so a trial can name an experiment declared in the same file.
+        for plural in sorted(
+            RESOURCE_SECTIONS, key=lambda p: RESOURCE_KINDS.index(RESOURCE_SECTIONS[p])
+        ):
+            kind = RESOURCE_SECTIONS[plural]
+            for index, item in enumerate(
+                read.sequence(data.get(plural), join("resources", plural))
+            ):
+                path = f"resources.{plural}[{index}]"
+                resource = self._resource(kind, item, path, principals, created)
+                created[kind].add(resource.name.lower())
+                resources.append(resource)
+        return tuple(resources)
+
+    def _resource(
+        self, kind: str, item: Any, path: str, principals: set[str], created: dict[str, set[str]]
+    ) -> Resource:
+        read = self.reader
+        fields = {"name", "tags", "created_by", "description", "experiment", "trial"}
+        data = read.mapping(item, path, fields)
+        name = read.text(read.required(data, "name", path), join(path, "name"), SAGEMAKER_NAME)
+        if name.lower() in created[kind]:
+            raise read.fail(join(path, "name"), f"{kind} {name!r} is declared twice")
+        created_by = read.text(data.get("created_by", ""), join(path, "created_by"))
+        if created_by and created_by not in principals:
+            raise read.fail(join(path, "created_by"), f"{created_by!r} is not a scenario principal")
+        parent_kind = {"trial": "experiment", "trial_component": "trial"}.get(kind)
+        parent = ""
+        if parent_kind is not None and (parent_kind == "experiment" or parent_kind in data):
+            parent_path = join(path, parent_kind)
+            parent = read.text(read.required(data, parent_kind, path), parent_path)
+            if parent.lower() not in created[parent_kind]:
+                raise read.fail(parent_path, f"no {parent_kind} named {parent!r} is declared")
+        return Resource(
+            kind=kind,
+            name=name,
+            tags=read.tags(data.get("tags"), join(path, "tags")),
+            created_by=created_by,
+            parent=parent,
+            description=read.text(data.get("description", ""), join(path, "description")),
+        )
