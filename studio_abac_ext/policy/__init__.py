@@ -1,0 +1,39 @@
+"""The IAM policy engine: parse policies, evaluate requests the way AWS does, explain why.
+
+Pure code (no I/O, no boto3). The public API:
+
+>>> policy = parse_policy(text, name="team-3-studio-developer")
+>>> request = Request(action=..., resource=..., context=...)
+>>> decision = evaluate(request, PolicySet(identity=[policy]))
+>>> decision.decision, render_summary(decision), decision.to_dict()
+"""
+
+from __future__ import annotations
+
+from .context import ContextScalar, ContextValue, build_request_context
+from .document import Policy, PolicyParseError, PolicyType, Span, Statement
+from .evaluate import Decision, PolicySet, Request, evaluate
+from .explain import render_summary
+from .parsing import parse_policy
+from .trace import ConditionTrace, Explanation, StatementRef, StatementTrace
+
+__all__ = [
+    "ConditionTrace",
+    "ContextScalar",
+    "ContextValue",
+    "Decision",
+    "Explanation",
+    "Policy",
+    "PolicyParseError",
+    "PolicySet",
+    "PolicyType",
+    "Request",
+    "Span",
+    "Statement",
+    "StatementRef",
+    "StatementTrace",
+    "build_request_context",
+    "evaluate",
+    "parse_policy",
+    "render_summary",
+]

@@ -1,0 +1,240 @@
+"""AWS's policy evaluation logic over a set of policies, for one request.
+
+Order, from AWS's "policy evaluation logic": an explicit Deny in any policy wins; then every
+level of service control policies must allow; then a resource-based policy may allow; then
+identity-based policies must allow, within the permissions boundary and the session policy;
+anything else is an implicit deny. Statements that cannot be evaluated never allow, and a
+Deny that cannot be evaluated denies (fail closed) and is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .context import ContextValue, normalize_context
+from .document import Policy
+from .matching import arn_account
+from .principals import GrantKind
+from .statements import PreparedRequest, StatementResult, evaluate_statement
+from .trace import (
+    Explanation,
+    PolicySource,
+    StatementRef,
+    StatementTrace,
+    UnevaluableStatement,
+)
+
+_CALLER_IDENTITY = re.compile(r"^arn:[^:]+:(iam|sts)::\d+:(user|assumed-role|federated-user)/")
+DecisionValue = Literal["allowed", "explicitDeny", "implicitDeny"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One API call to decide: who, which action, on which resource, with which context."""
+
+    action: str
+    resource: str = "*"
+    principal_arn: str | None = None
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """The policies in force for a request; ``None`` means that layer is absent."""
+
+    identity: Sequence[Policy] = ()
+    resource: Sequence[Policy] = ()
+    boundary: Sequence[Policy] | None = None
+    session: Sequence[Policy] | None = None
+    scps: Sequence[Sequence[Policy]] | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer, AWS's MatchedStatements and MissingContextValues, and the explanation."""
+
+    decision: DecisionValue
+    action: str
+    resource: str
+    principal: str | None
+    matched_statements: tuple[StatementRef, ...]
+    missing_context_keys: tuple[str, ...]
+    explanation: Explanation | None
+    denied_at: str | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "allowed"
+
+    def to_dict(self) -> dict[str, Any]:
+        from .explain import decision_to_dict
+
+        return decision_to_dict(self)
+
+
+@dataclass
+class _Layer:
+    """What one layer of policies said about the request."""
+
+    name: str
+    allows: list[tuple[StatementResult, Policy, int]] = field(default_factory=list)
+    denies: list[tuple[StatementResult, Policy, int]] = field(default_factory=list)
+    traces: list[StatementTrace] = field(default_factory=list)
+    unevaluable: list[UnevaluableStatement] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.allows)
+
+    def strongest_grant(self) -> GrantKind | None:
+        kinds = {result.grant for result, _, _ in self.allows}
+        order: tuple[GrantKind, ...] = ("direct", "role", "account")
+        return next((kind for kind in order if kind in kinds), None)
+
+
+def _evaluate_layer(
+    name: str,
+    policies: Sequence[Policy],
+    request: PreparedRequest,
+    explain: bool,
+    missing: dict[str, str],
+) -> _Layer:
+    layer = _Layer(name)
+    context = request.context
+    for policy in policies:
+        statements = (
+            policy.statements if explain else policy.statements_for_action(request.action_lower)
+        )
+        for statement in statements:
+            result = evaluate_statement(policy, statement, request, explain, not explain)
+            if result.trace is not None:
+                layer.traces.append(result.trace)
+            if result.scoped:
+                for key in statement.referenced_keys:
+                    lowered = key.lower()
+                    if lowered not in context:
+                        missing.setdefault(lowered, key)
+            if result.status == "no":
+                continue
+            if result.status == "unevaluable":
+                layer.unevaluable.append(
+                    UnevaluableStatement(
+                        policy.name,
+                        statement.sid,
+                        statement.index,
+                        statement.effect,
+                        result.reason or "cannot be evaluated",
+                    )
+                )
+            entry = (result, policy, statement.index)
+            if statement.effect == "Deny":
+                layer.denies.append(entry)
+            elif result.status == "applies":
+                layer.allows.append(entry)
+    return layer
+
+
+def _ref(result: StatementResult, policy: Policy, index: int) -> StatementRef:
+    statement = policy.statements[index]
+    return StatementRef(policy.name, policy.policy_type, statement.sid, index, statement.span)
+
+
+def _is_cross_account(request: PreparedRequest) -> bool:
+    """An IAM user or role session acting on a resource of another account."""
+    principal = request.principal_arn
+    if principal is None or not _CALLER_IDENTITY.match(principal):
+        return False
+    caller = arn_account(principal)
+    owner = arn_account(request.resource)
+    return caller is not None and owner is not None and caller != owner
+
+
+def _decide(
+    request: PreparedRequest,
+    layers: dict[str, _Layer],
+    scp_levels: list[_Layer],
+    policies: PolicySet,
+) -> tuple[DecisionValue, str | None]:
+    """The decision and, for an implicit deny, the layer that did not allow."""
+    every = [*scp_levels, *layers.values()]
+    if any(layer.denies for layer in every):
+        return "explicitDeny", None
+    for level in scp_levels:
+        if not level.allowed:
+            return "implicitDeny", level.name
+    resource_grant = layers["resource"].strongest_grant()
+    identity_allowed = layers["identity"].allowed
+    if _is_cross_account(request):
+        if resource_grant is None:
+            return "implicitDeny", "resource"
+        resource_grant = None  # the caller's own account must allow too
+    elif resource_grant == "direct":
+        return "allowed", None
+    if not (identity_allowed or resource_grant == "role"):
+        return "implicitDeny", "identity"
+    if policies.boundary is not None and not layers["boundary"].allowed:
+        return "implicitDeny", "boundary"
+    if policies.session is not None and not layers["session"].allowed:
+        return "implicitDeny", "session"
+    return "allowed", None
+
+
+def evaluate(request: Request, policies: PolicySet, *, explain: bool = True) -> Decision:
+    """Decide ``request`` against ``policies`` the way AWS does; explain it when asked."""
+    prepared = PreparedRequest(
+        action=request.action,
+        action_lower=request.action.lower(),
+        resource=request.resource,
+        principal_arn=request.principal_arn,
+        context=normalize_context(request.context),
+    )
+    missing: dict[str, str] = {}
+    scp_levels = [
+        _evaluate_layer("scp", level, prepared, explain, missing) for level in policies.scps or ()
+    ]
+    for number, level in enumerate(scp_levels, start=1):
+        level.name = f"scp level {number}"
+    layers: dict[str, _Layer] = {
+        "resource": _evaluate_layer("resource", policies.resource, prepared, explain, missing),
+        "identity": _evaluate_layer("identity", policies.identity, prepared, explain, missing),
+        "boundary": _evaluate_layer(
+            "boundary", policies.boundary or (), prepared, explain, missing
+        ),
+        "session": _evaluate_layer("session", policies.session or (), prepared, explain, missing),
+    }
+    value, denied_at = _decide(prepared, layers, scp_levels, policies)
+    every = [*scp_levels, *layers.values()]
+    if value == "explicitDeny":
+        matched = [_ref(*entry) for layer in every for entry in layer.denies]
+    elif value == "allowed":
+        matched = [_ref(*entry) for layer in every for entry in layer.allows]
+    else:
+        matched = []
+    explanation = None
+    if explain:
+        from .explain import build_explanation
+
+        explanation = build_explanation(value, denied_at, every, _sources(policies))
+    return Decision(
+        decision=value,
+        action=request.action,
+        resource=request.resource,
+        principal=request.principal_arn,
+        matched_statements=tuple(matched),
+        missing_context_keys=tuple(missing.values()),
+        explanation=explanation,
+        denied_at=denied_at,
+    )
+
+
+def _sources(policies: PolicySet) -> tuple[PolicySource, ...]:
+    ordered: list[Policy] = [p for level in policies.scps or () for p in level]
+    ordered += [*policies.resource, *policies.identity]
+    ordered += [*(policies.boundary or ()), *(policies.session or ())]
+    seen: dict[int, PolicySource] = {}
+    for policy in ordered:
+        seen.setdefault(id(policy), PolicySource(policy.name, policy.policy_type, policy.text))
+    return tuple(seen.values())

@@ -1,0 +1,217 @@
+"""Turning an evaluation into an explanation: what decided, the closest misses, short text.
+
+The closest candidates of an implicit deny are Allow statements of the layer that refused
+whose action, resource and principal matched but whose conditions did not hold, ranked by
+how few conditions failed (then by how many held, then by policy order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .matching import resource_part
+from .operators import parse_operator
+from .trace import (
+    ConditionTrace,
+    Explanation,
+    PolicySource,
+    StatementTrace,
+    UnevaluableStatement,
+)
+
+if TYPE_CHECKING:
+    from .evaluate import Decision
+    from .statements import StatementResult
+
+_MAX_CLOSEST = 5
+
+_LAYER_PHRASES = {
+    "identity": "no statement allows",
+    "resource": "the resource-based policy does not allow (cross-account access needs it)",
+    "boundary": "the permissions boundary does not allow",
+    "session": "the session policy does not allow",
+}
+
+
+class _LayerView(Protocol):
+    name: str
+    allows: list[tuple[StatementResult, Any, int]]
+    denies: list[tuple[StatementResult, Any, int]]
+    traces: list[StatementTrace]
+    unevaluable: list[UnevaluableStatement]
+
+
+def _closeness(trace: StatementTrace) -> tuple[int, int]:
+    failed = sum(1 for c in trace.conditions if not c.result)
+    held = len(trace.conditions) - failed
+    return failed, -held
+
+
+def _closest(layer: _LayerView | None) -> tuple[StatementTrace, ...]:
+    if layer is None:
+        return ()
+    candidates = [
+        trace
+        for trace in layer.traces
+        if trace.effect == "Allow"
+        and trace.action_matched
+        and trace.resource_matched
+        and trace.principal_matched is not False
+        and not trace.matched
+    ]
+    ranked = sorted(enumerate(candidates), key=lambda item: (_closeness(item[1]), item[0]))
+    return tuple(trace for _, trace in ranked[:_MAX_CLOSEST])
+
+
+def _absent_keys(traces: Sequence[StatementTrace], *, for_deny: bool) -> tuple[str, ...]:
+    keys: dict[str, str] = {}
+    for trace in traces:
+        for condition in trace.conditions:
+            relevant = condition.result if for_deny else not condition.result
+            if not relevant:
+                continue
+            if not condition.key_present:
+                keys.setdefault(condition.key.lower(), condition.key)
+            for key in condition.unresolved_keys:
+                keys.setdefault(key.lower(), key)
+    return tuple(keys.values())
+
+
+def build_explanation(
+    value: str,
+    denied_at: str | None,
+    layers: Sequence[_LayerView],
+    sources: tuple[PolicySource, ...],
+) -> Explanation:
+    statements = tuple(trace for layer in layers for trace in layer.traces)
+    by_name = {layer.name: layer for layer in layers}
+    deciding: tuple[StatementTrace, ...] = ()
+    closest: tuple[StatementTrace, ...] = ()
+    if value == "explicitDeny":
+        deciding = tuple(r.trace for layer in layers for r, _, _ in layer.denies if r.trace)
+        absent = _absent_keys(deciding, for_deny=True)
+    elif value == "allowed":
+        granting = [by_name[name] for name in ("resource", "identity") if name in by_name]
+        deciding = tuple(r.trace for layer in granting for r, _, _ in layer.allows if r.trace)
+        if not deciding:
+            deciding = tuple(r.trace for layer in layers for r, _, _ in layer.allows if r.trace)
+        absent = ()
+    else:
+        closest = _closest(by_name.get(denied_at or ""))
+        absent = _absent_keys(closest, for_deny=False)
+    return Explanation(
+        statements=statements,
+        deciding=deciding,
+        closest=closest,
+        unevaluable=tuple(u for layer in layers for u in layer.unevaluable),
+        policies=sources,
+        denied_at=denied_at,
+        absent_keys_that_mattered=absent,
+    )
+
+
+def statement_label(trace: StatementTrace) -> str:
+    start, end = trace.span.lines
+    lines = f"line {start}" if start == end else f"lines {start}-{end}"
+    return f"{trace.label} (policy {trace.policy}, {lines})"
+
+
+def _shown_policy_values(condition: ConditionTrace) -> str:
+    shown: list[str] = []
+    for written, resolved in zip(
+        condition.policy_values, condition.resolved_policy_values, strict=False
+    ):
+        if resolved is None:
+            shown.append(f"{written} (missing)")
+        elif resolved != written:
+            shown.append(f"{written} ({resolved})")
+        else:
+            shown.append(written)
+    return " or ".join(shown)
+
+
+def requirement(condition: ConditionTrace) -> str:
+    """What a condition asks for, with the request's values: the words of the summary."""
+    parsed = parse_operator(condition.operator)
+    spec = parsed.spec
+    if condition.unevaluable or spec is None:
+        return f"{condition.operator} on {condition.key} can be evaluated ({condition.reason})"
+    request = ", ".join(condition.request_values) if condition.key_present else "missing"
+    if spec.family == "Null":
+        wants_absent = any(v.lower() == "true" for v in condition.policy_values)
+        return f"{condition.key} ({request}) is {'absent' if wants_absent else 'present'}"
+    verb = spec.negated_verb if spec.negated else spec.verb
+    subject = f"{condition.key} ({request})"
+    if parsed.qualifier == "ForAnyValue":
+        subject = f"some value of {subject}"
+    elif parsed.qualifier == "ForAllValues":
+        subject = f"every value of {subject}"
+    text = f"{subject} {verb} {_shown_policy_values(condition)}"
+    if parsed.if_exists:
+        text += " (or the key is absent)"
+    return text
+
+
+def render_summary(decision: Decision) -> str:
+    """A short human sentence or two saying what decided and why."""
+    action = decision.action
+    target = resource_part(decision.resource)
+    explanation = decision.explanation
+    if decision.decision == "allowed":
+        if explanation and explanation.deciding:
+            return (
+                f"Allowed: {statement_label(explanation.deciding[0])} allows {action} on {target}."
+            )
+        return f"Allowed: {action} on {target}."
+    if decision.decision == "explicitDeny":
+        if not (explanation and explanation.deciding):
+            return f"Denied explicitly: a Deny statement covers {action} on {target}."
+        deny = explanation.deciding[0]
+        text = f"Denied explicitly: {statement_label(deny)} denies {action} on {target}"
+        if deny.unevaluable_reason:
+            text += f"; it could not be evaluated ({deny.unevaluable_reason}), so it denies"
+        elif deny.conditions:
+            text += " because " + " and ".join(c.reason for c in deny.conditions[:2])
+        return text + "."
+    layer = decision.denied_at or "identity"
+    phrase = _LAYER_PHRASES.get(layer, f"the service control policies ({layer}) do not allow")
+    text = f"Denied: {phrase} {action} on {target}."
+    if explanation and explanation.closest:
+        best = explanation.closest[0]
+        needs = " and ".join(requirement(c) for c in best.failed_conditions)
+        text += f" Closest: {statement_label(best)} allows it only when {needs}."
+    if explanation and explanation.absent_keys_that_mattered:
+        text += (
+            " Missing from the request: " + ", ".join(explanation.absent_keys_that_mattered) + "."
+        )
+    return text
+
+
+def decision_to_dict(decision: Decision) -> dict[str, Any]:
+    """The JSON shape the REST API and the frontend rely on."""
+    explanation = decision.explanation
+    body: dict[str, Any] = {
+        "decision": decision.decision,
+        "action": decision.action,
+        "resource": decision.resource,
+        "principal": decision.principal,
+        "summary": render_summary(decision),
+        "deciding": [],
+        "closest": [],
+        "missingContextKeys": list(decision.missing_context_keys),
+        "unevaluable": [],
+        "statements": [],
+        "policies": [],
+        "deniedAt": decision.denied_at,
+        "matchedStatements": [ref.to_dict() for ref in decision.matched_statements],
+        "absentKeysThatMattered": [],
+    }
+    if explanation is not None:
+        body["deciding"] = [t.to_dict() for t in explanation.deciding]
+        body["closest"] = [t.to_dict() for t in explanation.closest]
+        body["unevaluable"] = [u.to_dict() for u in explanation.unevaluable]
+        body["statements"] = [t.to_dict() for t in explanation.statements]
+        body["policies"] = [p.to_dict() for p in explanation.policies]
+        body["absentKeysThatMattered"] = list(explanation.absent_keys_that_mattered)
+    return body

@@ -1,0 +1,126 @@
+"""Evaluating one statement against one request: action, resource, principal, conditions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .conditions import evaluate_clause
+from .document import Policy, Statement
+from .matching import arn_matches
+from .principals import GrantKind, match_principal
+from .trace import ConditionTrace, StatementTrace
+from .variables import NormalizedContext
+
+Status = Literal["applies", "no", "unevaluable"]
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request with its action lower-cased and its context normalized, made once."""
+
+    action: str
+    action_lower: str
+    resource: str
+    principal_arn: str | None
+    context: NormalizedContext
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    status: Status
+    grant: GrantKind | None
+    scoped: bool
+    """True when action, resource and principal matched (the conditions were looked at)."""
+    trace: StatementTrace | None
+    reason: str | None
+
+
+def _resource_matches(statement: Statement, request: PreparedRequest) -> bool | None:
+    if statement.resources is None:
+        return True
+    patterns = statement.static_resources
+    if patterns is None:
+        resolved = [t.resolve(request.context) for t in statement.resources]
+        if statement.not_resource and any(p is None for p in resolved):
+            return None
+        patterns = tuple(p for p in resolved if p is not None)
+    hit = any(arn_matches(pattern, request.resource) for pattern in patterns)
+    return hit != statement.not_resource
+
+
+def _principal(statement: Statement, request: PreparedRequest) -> tuple[bool, GrantKind | None]:
+    if statement.principals is None:
+        return True, "direct"
+    grant = match_principal(statement.principals, request.principal_arn)
+    if statement.not_principal:
+        return grant is None, ("direct" if grant is None else None)
+    return grant is not None, grant
+
+
+def _conditions(
+    statement: Statement, request: PreparedRequest, explain: bool
+) -> tuple[bool | None, tuple[ConditionTrace, ...], str | None]:
+    """AND of the conditions, three-valued: False wins over unevaluable, which wins over True."""
+    outcome: bool | None = True
+    traces: list[ConditionTrace] = []
+    reason: str | None = None
+    for clause in statement.conditions:
+        result, trace = evaluate_clause(clause, request.context, explain)
+        if trace is not None:
+            traces.append(trace)
+        if result is False:
+            outcome = False
+            if not explain:
+                break
+        elif result is None and outcome is not False:
+            outcome = None
+            reason = reason or (
+                trace.reason if trace else f"cannot evaluate {clause.operator.written}"
+            )
+    if outcome is None and reason is None:
+        reason = "a condition cannot be evaluated"
+    return outcome, tuple(traces), (reason if outcome is None else None)
+
+
+def evaluate_statement(
+    policy: Policy,
+    statement: Statement,
+    request: PreparedRequest,
+    explain: bool,
+    action_known_to_match: bool,
+) -> StatementResult:
+    action_ok = action_known_to_match or statement.matches_action(request.action_lower)
+    resource_ok = _resource_matches(statement, request) if (action_ok or explain) else False
+    principal_ok, grant = _principal(statement, request)
+    scoped = action_ok and resource_ok is not False and principal_ok
+    conditions_ok: bool | None = None
+    condition_traces: tuple[ConditionTrace, ...] = ()
+    reason: str | None = None
+    status: Status = "no"
+    if scoped:
+        conditions_ok, condition_traces, reason = _conditions(statement, request, explain)
+        if resource_ok is None and conditions_ok is not False:
+            conditions_ok, reason = None, "NotResource has a variable that cannot be resolved"
+        if conditions_ok is True:
+            status = "applies"
+        elif conditions_ok is None:
+            status = "unevaluable"
+    trace = None
+    if explain:
+        trace = StatementTrace(
+            policy=policy.name,
+            policy_type=policy.policy_type,
+            sid=statement.sid,
+            index=statement.index,
+            effect=statement.effect,
+            span=statement.span,
+            action_matched=action_ok,
+            resource_matched=resource_ok is not False,
+            principal_matched=None if statement.principals is None else principal_ok,
+            conditions_matched=None if not scoped else conditions_ok is True,
+            matched=status == "applies",
+            conditions=condition_traces,
+            unevaluable_reason=reason,
+        )
+    return StatementResult(status, grant if status == "applies" else None, scoped, trace, reason)
