@@ -1,0 +1,32 @@
+"""studio-abac-ext: SageMaker Studio team isolation (ABAC), explained inside JupyterLab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:
+    from ._version import __version__
+except ImportError:  # pragma: no cover - only outside an installed checkout
+    import warnings
+
+    warnings.warn(
+        "Importing 'studio_abac_ext' outside a proper installation; run `make setup`.",
+        stacklevel=2,
+    )
+    __version__ = "dev"
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "studio-abac-ext"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "studio_abac_ext"}]
+
+
+def _load_jupyter_server_extension(server_app: Any) -> None:
+    """Register the REST handlers under ``/studio-abac-ext/``."""
+    from .routes import setup_route_handlers
+
+    setup_route_handlers(server_app)
+    server_app.log.info("Registered studio_abac_ext server extension %s", __version__)
