@@ -1,0 +1,1 @@
+"""Admin tools: the isolation checker (``admin.isolation``) and the account setup plan."""
