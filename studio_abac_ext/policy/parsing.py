@@ -204,7 +204,9 @@ class _Builder:
                 raise self.error((*path, "Principal"), "is required in a resource policy")
             return None, False
         if self.policy_type != "resource":
-            raise self.error((*path, key), f"is not allowed in a {self.policy_type} policy")
+            raise self.error(
+                (*path, key), f"is only allowed in resource policies, not {self.policy_type}"
+            )
         value = node[key]
         if value == "*":
             return (PrincipalEntry("*", "*"),), key == "NotPrincipal"
