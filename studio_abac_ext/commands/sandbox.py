@@ -1,0 +1,148 @@
+"""`studio-abac sandbox`: run the local AWS, or print the environment of one of its principals."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from studio_abac_ext.scenario import Scenario, ScenarioError, default_scenario_path, load_scenario
+
+DEFAULT_PORT = 5000
+
+
+def register(subparsers: Any) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--scenario",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="scenario file, YAML or JSON (default: the document's scenario in the package)",
+    )
+    common.add_argument(
+        "--port", type=int, default=argparse.SUPPRESS, help=f"port (default {DEFAULT_PORT})"
+    )
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument(
+        "--host", default=argparse.SUPPRESS, help="address to listen on (default 127.0.0.1)"
+    )
+    serving.add_argument(
+        "--audit-log",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="append every IAM decision to this JSON-lines file",
+    )
+    parser = subparsers.add_parser(
+        "sandbox",
+        parents=[common, serving],
+        help="run a local AWS that enforces the scenario's IAM policies (fake keys, no account)",
+        description=(
+            "Run a local AWS (moto behind an IAM-enforcing gateway) seeded with a scenario, or "
+            "print the environment variables that act as one of its principals. "
+            "`studio-abac sandbox` alone runs it."
+        ),
+    )
+    parser.set_defaults(func=run_sandbox)
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+    run = actions.add_parser(
+        "run", parents=[common, serving], help="run the sandbox in the foreground (default)"
+    )
+    run.set_defaults(func=run_sandbox)
+    env = actions.add_parser(
+        "env",
+        parents=[common],
+        help="print `export` lines that act as PRINCIPAL (eval them in a shell)",
+    )
+    env.add_argument("principal", help="an IAM user (usera1) or a Studio session (usera1@studio)")
+    env.set_defaults(func=print_environment)
+
+
+def _scenario(args: argparse.Namespace) -> Scenario | None:
+    path = getattr(args, "scenario", None) or default_scenario_path()
+    try:
+        return load_scenario(path)
+    except ScenarioError as error:
+        print(f"studio-abac sandbox: invalid scenario: {error}", file=sys.stderr)
+        return None
+
+
+def print_environment(args: argparse.Namespace) -> int:
+    from studio_abac_ext.sandbox.environment import UnknownPrincipalError, environment_for
+
+    scenario = _scenario(args)
+    if scenario is None:
+        return 2
+    port = getattr(args, "port", DEFAULT_PORT)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        env = environment_for(scenario, args.principal, endpoint, port)
+    except UnknownPrincipalError as error:
+        print(f"studio-abac sandbox env: {error}", file=sys.stderr)
+        return 2
+    for name, value in env.items():
+        print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    scenario = _scenario(args)
+    if scenario is None:
+        return 2
+    try:
+        from studio_abac_ext.sandbox import Sandbox
+    except ImportError as error:
+        print(
+            f"studio-abac sandbox needs moto: pip install 'studio-abac-ext[sandbox]' ({error})",
+            file=sys.stderr,
+        )
+        return 1
+    host = getattr(args, "host", "127.0.0.1")
+    port = getattr(args, "port", DEFAULT_PORT)
+    sandbox = Sandbox(scenario, host=host, port=port, audit_log=getattr(args, "audit_log", None))
+    try:
+        sandbox.start()
+    except OSError as error:
+        print(
+            f"studio-abac sandbox: cannot listen on {host}:{port}: {error.strerror}",
+            file=sys.stderr,
+        )
+        return 1
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        _print_banner(sandbox.endpoint, sandbox.port, scenario, getattr(args, "audit_log", None))
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        sandbox.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("studio-abac sandbox: stopped", flush=True)
+    return 0
+
+
+def _print_banner(endpoint: str, port: int, scenario: Scenario, audit_log: Path | None) -> None:
+    lines = [
+        f"studio-abac sandbox: a local AWS (account {scenario.account_id}, {scenario.region}) "
+        f"listening on {endpoint}",
+        f"scenario: {scenario.source}",
+        "keys are fake and local; they work only against this sandbox.",
+        "",
+        "act as a principal in a shell (then run aws, python or jupyter lab):",
+    ]
+    for principal in scenario.principals():
+        port_flag = "" if port == DEFAULT_PORT else f" --port {port}"
+        lines.append(f'  eval "$(studio-abac sandbox env {principal}{port_flag})"')
+    if audit_log:
+        lines.append(f"\nevery IAM decision is appended to {audit_log}")
+    lines.append("\nstop with Ctrl-C")
+    print("\n".join(lines), flush=True)

@@ -1,0 +1,150 @@
+"""IAM decisions for the gateway: the request context AWS would build, evaluated by our engine."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from studio_abac_ext.policy import (
+    ContextValue,
+    Policy,
+    PolicyParseError,
+    PolicySet,
+    Request,
+    build_request_context,
+    evaluate,
+    parse_policy,
+)
+
+from .identity import Caller, NamedPolicy
+
+log = logging.getLogger(__name__)
+
+DENIAL_REASONS = {
+    "identity": "because no identity-based policy allows the {action} action",
+    "resource": "because no resource-based policy allows the {action} action",
+    "boundary": "because no permissions boundary allows the {action} action",
+    "session": "because no session policy allows the {action} action",
+}
+
+
+@dataclass(frozen=True)
+class AccessCheck:
+    """One action on one or more resources (each must be allowed), with the request's tags."""
+
+    service: str
+    action: str
+    resources: tuple[str, ...]
+    request_tags: Mapping[str, str] | None = None
+    tag_keys: Sequence[str] | None = None
+    resource_policies: tuple[NamedPolicy, ...] = ()
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class AccessResult:
+    allowed: bool
+    decision: str
+    action: str
+    resource: str
+    deciding: tuple[str, ...]  # "policy-name/sid" of the statements that decided
+    message: str
+
+
+class Authorizer:
+    """Evaluates checks for a caller; resource tags come from `resource_tags(arn)`."""
+
+    def __init__(self, resource_tags: Callable[[str], Mapping[str, str]]) -> None:
+        self.resource_tags = resource_tags
+
+    def check(self, caller: Caller, check: AccessCheck, creates: bool = False) -> AccessResult:
+        identity = _parsed(caller.identity_policies, "identity")
+        boundary = _parsed((caller.boundary,), "boundary") if caller.boundary else None
+        session_text = caller.session.session_policy if caller.session else None
+        session = (
+            _parsed((NamedPolicy("session-policy", session_text),), "session")
+            if session_text
+            else None
+        )
+        resource_policies = _parsed(check.resource_policies, "resource")
+        policies = PolicySet(
+            identity=identity, resource=resource_policies, boundary=boundary, session=session
+        )
+        result: AccessResult | None = None
+        for resource in check.resources:
+            context = self._context(caller, check, resource, creates)
+            decision = evaluate(
+                Request(
+                    action=check.action,
+                    resource=resource,
+                    principal_arn=caller.arn,
+                    context=context,
+                ),
+                policies,
+                explain=False,
+            )
+            deciding = tuple(
+                f"{ref.policy}/{ref.sid or ref.index}" for ref in decision.matched_statements
+            )
+            message = ""
+            if not decision.allowed:
+                message = denial_message(
+                    caller.arn, check.action, resource, decision.decision, decision.denied_at
+                )
+            result = AccessResult(
+                decision.allowed, decision.decision, check.action, resource, deciding, message
+            )
+            if not decision.allowed:
+                return result
+        assert result is not None, "an access check names at least one resource"
+        return result
+
+    def _context(
+        self, caller: Caller, check: AccessCheck, resource: str, creates: bool
+    ) -> dict[str, ContextValue]:
+        now = datetime.now(timezone.utc)
+        extra: dict[str, ContextValue] = {
+            "aws:CurrentTime": now,
+            "aws:EpochTime": int(now.timestamp()),
+            "aws:SecureTransport": False,
+            "aws:userid": caller.user_id,
+            "aws:SourceIp": "127.0.0.1",
+            "aws:ViaAWSService": False,
+        }
+        if check.region:
+            extra["aws:RequestedRegion"] = check.region
+        if check.request_tags is None and check.tag_keys is not None:
+            extra["aws:TagKeys"] = list(check.tag_keys)
+        resource_tags = {} if creates or resource == "*" else dict(self.resource_tags(resource))
+        return build_request_context(
+            principal_arn=caller.arn,
+            principal_tags=caller.tags,
+            username=caller.username,
+            resource_tags=resource_tags,
+            request_tags=check.request_tags,
+            service=check.service,
+            extra=extra,
+        )
+
+
+def denial_message(
+    caller_arn: str, action: str, resource: str, decision: str, layer: str | None
+) -> str:
+    prefix = f"User: {caller_arn} is not authorized to perform: {action} on resource: {resource}"
+    if decision == "explicitDeny":
+        return f"{prefix} with an explicit deny in an identity-based policy"
+    reason = DENIAL_REASONS.get(layer or "identity", DENIAL_REASONS["identity"])
+    return f"{prefix} {reason.format(action=action)}"
+
+
+def _parsed(policies: Sequence[NamedPolicy], policy_type: str) -> list[Policy]:
+    parsed = []
+    for policy in policies:
+        try:
+            parsed.append(parse_policy(policy.text, name=policy.name, policy_type=policy_type))  # type: ignore[arg-type]
+        except PolicyParseError as error:
+            # IAM would have refused this document at creation; it grants nothing here.
+            log.warning("policy %s cannot be parsed (%s); it is ignored", policy.name, error)
+    return parsed

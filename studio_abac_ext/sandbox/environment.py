@@ -1,0 +1,101 @@
+"""The environment a principal needs to use the sandbox: fake keys, endpoint and, for Studio
+sessions, what a Studio space provides (resource metadata and the role's policies)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from studio_abac_ext.scenario import PolicyDocument, Scenario
+
+from .identity import session_access_key
+
+STUDIO_SUFFIX = "@studio"
+
+
+class UnknownPrincipalError(ValueError):
+    def __init__(self, principal: str, scenario: Scenario) -> None:
+        known = ", ".join(scenario.principals())
+        super().__init__(f"unknown principal {principal!r}; the scenario has: {known}")
+
+
+def state_root(port: int) -> Path:
+    """Where per-principal files live: stable for a port, so `sandbox env` and the server agree."""
+    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    return Path(base) / "studio-abac-sandbox" / str(port)
+
+
+def environment_for(scenario: Scenario, principal: str, endpoint: str, port: int) -> dict[str, str]:
+    """Every variable boto3, the aws CLI and the extension need to act as `principal`."""
+    env = {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": scenario.region,
+        "AWS_REGION": scenario.region,
+        # A developer's real ~/.aws must never leak into the sandbox.
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    directory = state_root(port) / principal
+    if principal.endswith(STUDIO_SUFFIX):
+        owner = principal[: -len(STUDIO_SUFFIX)]
+        try:
+            profile = scenario.profile_of(owner)
+        except KeyError:
+            raise UnknownPrincipalError(principal, scenario) from None
+        key_id, secret, token = session_access_key(scenario.account_id, principal)
+        env.update(AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret, AWS_SESSION_TOKEN=token)
+        role = scenario.role(profile.execution_role)
+        policies = role.managed_policies + role.inline_policies
+        metadata = _write_metadata(scenario, profile.name, role.arn(scenario.account_id), directory)
+        env["STUDIO_ABAC_RESOURCE_METADATA"] = str(metadata)
+    else:
+        try:
+            user = scenario.user(principal)
+        except KeyError:
+            raise UnknownPrincipalError(principal, scenario) from None
+        key = user.access_keys[0]
+        env.update(AWS_ACCESS_KEY_ID=key.access_key_id, AWS_SECRET_ACCESS_KEY=key.secret_access_key)
+        policies = user.managed_policies + user.inline_policies
+    env["STUDIO_ABAC_POLICY_SOURCES"] = f"dir:{_write_policies(policies, directory / 'policies')}"
+    return env
+
+
+def _write_metadata(scenario: Scenario, profile_name: str, role_arn: str, directory: Path) -> Path:
+    domain_id = scenario.domain.domain_id
+    space = f"{profile_name.lower()}-space"
+    metadata = {
+        "AppType": "JupyterLab",
+        "DomainId": domain_id,
+        "UserProfileName": profile_name,
+        "SpaceName": space,
+        "ResourceName": "default",
+        "ResourceArn": (
+            f"arn:aws:sagemaker:{scenario.region}:{scenario.account_id}:"
+            f"app/{domain_id}/{space}/jupyterlab/default"
+        ),
+        "ExecutionRoleArn": role_arn,
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "resource-metadata.json"
+    _write_atomically(path, json.dumps(metadata, indent=2))
+    return path.resolve()
+
+
+def _write_policies(policies: tuple[PolicyDocument, ...], directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    wanted = {f"{policy.name}.json" for policy in policies}
+    for stale in directory.glob("*.json"):
+        if stale.name not in wanted:
+            stale.unlink()
+    for policy in policies:
+        _write_atomically(directory / f"{policy.name}.json", policy.text)
+    return directory.resolve()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers (a running Jupyter server) never see a half-written file."""
+    temporary = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

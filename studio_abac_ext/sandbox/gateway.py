@@ -1,0 +1,277 @@
+"""The WSGI gateway in front of moto: authenticate, decide with IAM, answer or pass to moto."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .audit import AuditLog
+from .authorization import AccessCheck, AccessResult, Authorizer
+from .identity import Caller, Credentials, IdentityDirectory
+from .protocol import ApiCall, ProtocolError, Reply, error_reply, json_reply, query_reply, read_call
+from .rest_actions import iam_check, other_check, s3_check
+from .sagemaker_routes import SageMakerRoutes
+from .signing import RawRequest, parse_signature, signature_matches
+from .sts_api import AssumeRole, caller_identity_xml
+from .studio_store import ApiError
+
+log = logging.getLogger(__name__)
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+INVALID_TOKEN = "The security token included in the request is invalid."
+BAD_SIGNATURE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. "
+    "Consult the service documentation for details."
+)
+STATUS_TEXT = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
+}
+
+
+class Gateway:
+    """Every request is authenticated, authorized and audited before moto or our fills see it."""
+
+    def __init__(
+        self,
+        moto_app: WsgiApp,
+        identities: IdentityDirectory,
+        authorizer: Authorizer,
+        audit: AuditLog,
+        sagemaker: SageMakerRoutes,
+    ) -> None:
+        self.moto_app = moto_app
+        self.identities = identities
+        self.authorizer = authorizer
+        self.audit = audit
+        self.sagemaker = sagemaker
+        self.assume_role = AssumeRole(identities, authorizer)
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        try:
+            reply = self._handle(environ)
+        except Exception:  # the sandbox must answer in AWS's shape, never with a traceback
+            log.exception(
+                "sandbox gateway failed on %s %s",
+                environ.get("REQUEST_METHOD"),
+                environ.get("PATH_INFO"),
+            )
+            reply = error_reply(None, 500, "InternalFailure", "The sandbox failed; see its log.")
+        headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body)))]
+        headers += [
+            (k, v)
+            for k, v in reply.headers.items()
+            if k.lower() not in ("content-type", "content-length")
+        ]
+        start_response(f"{reply.status} {STATUS_TEXT.get(reply.status, 'Status')}", headers)
+        return [reply.body]
+
+    def _handle(self, environ: dict[str, Any]) -> Reply:
+        raw = _raw_request(environ)
+        if raw.path.startswith("/moto-api"):
+            return error_reply(
+                None,
+                404,
+                "NotFound",
+                "The moto API is not exposed by the sandbox; use Sandbox.reset().",
+            )
+        claims = parse_signature(raw)
+        service = claims.service if claims else "unknown"
+        region = claims.region if claims else self.identities.scenario.region
+        try:
+            call = read_call(
+                service, region, raw.method, raw.path, raw.query, raw.headers, raw.body
+            )
+        except ProtocolError as error:
+            return error_reply(
+                ApiCall(service, "", "json", {}, region), 400, error.code, error.message
+            )
+        if claims is None:
+            return _missing_authentication(call)
+        credentials = self.identities.credentials_for(claims.access_key_id)
+        if credentials is None:
+            return _unknown_key(call)
+        if claims.session_token != credentials.session_token:
+            return _invalid_token(call)
+        if not signature_matches(raw, claims, credentials.secret_access_key):
+            status = 400 if call.protocol == "json" else 403
+            code = (
+                "InvalidSignatureException" if call.protocol == "json" else "SignatureDoesNotMatch"
+            )
+            return error_reply(call, status, code, BAD_SIGNATURE)
+        caller = self.identities.caller(credentials)
+        if caller is None:
+            return _invalid_token(call)
+        return self._dispatch(caller, credentials, call, environ, raw)
+
+    def _dispatch(
+        self,
+        caller: Caller,
+        credentials: Credentials,
+        call: ApiCall,
+        environ: dict[str, Any],
+        raw: RawRequest,
+    ) -> Reply:
+        if call.service == "sagemaker" and call.protocol == "json":
+            return self.sagemaker.handle(caller, call, lambda: self._forward(environ, raw))
+        if call.service == "sts" and call.operation == "GetCallerIdentity":
+            self.audit.record(
+                caller, call, "sts:GetCallerIdentity", "*", "allowed", ("(always allowed)",)
+            )
+            return query_reply(call, caller_identity_xml(caller))
+        if call.service == "sts" and call.operation == "AssumeRole":
+            return self._assume_role(caller, call)
+        if call.service == "cloudtrail" and call.operation == "LookupEvents":
+            check = AccessCheck("cloudtrail", "cloudtrail:LookupEvents", ("*",), region=call.region)
+            denied = self.decide(caller, call, check)
+            if denied is not None:
+                return denied
+            try:
+                return json_reply(self.audit.lookup_events(call.params))
+            except ApiError as error:
+                return error_reply(call, error.status, error.code, error.message)
+        if call.service == "iam":
+            check = iam_check(call, self.identities.account_id)
+        elif call.service == "s3":
+            check = s3_check(raw.method, raw.path, raw.query, call.region)
+        else:
+            check = other_check(call)
+        denied = self.decide(caller, call, check)
+        return denied if denied is not None else self._forward(environ, raw)
+
+    def decide(
+        self, caller: Caller, call: ApiCall, check: AccessCheck, creates: bool = False
+    ) -> Reply | None:
+        """Evaluate and audit; the AWS-shaped denial, or None when allowed."""
+        result = self.authorizer.check(caller, check, creates=creates)
+        self._audit(caller, call, result)
+        if result.allowed:
+            return None
+        return access_denied(call, result)
+
+    def _audit(self, caller: Caller, call: ApiCall, result: AccessResult) -> None:
+        self.audit.record(
+            caller,
+            call,
+            result.action,
+            result.resource,
+            result.decision,
+            result.deciding,
+            result.message,
+        )
+
+    def _assume_role(self, caller: Caller, call: ApiCall) -> Reply:
+        try:
+            results, xml = self.assume_role.run(caller, call)
+        except ApiError as error:
+            return error_reply(call, error.status, error.code, error.message)
+        for result in results:
+            self._audit(caller, call, result)
+        if xml is None:
+            return access_denied(call, results[-1])
+        return query_reply(call, xml)
+
+    def _forward(self, environ: dict[str, Any], raw: RawRequest) -> Reply:
+        forwarded = dict(environ)
+        forwarded["wsgi.input"] = io.BytesIO(raw.body)
+        forwarded["CONTENT_LENGTH"] = str(len(raw.body))
+        captured: dict[str, Any] = {}
+
+        def capture(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
+            captured["status"] = int(status.split(" ", 1)[0])
+            captured["headers"] = headers
+            return lambda chunk: None
+
+        chunks = self.moto_app(forwarded, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        headers = {
+            k: v
+            for k, v in captured["headers"]
+            if k.lower() not in ("content-length", "content-type")
+        }
+        content_type = next(
+            (v for k, v in captured["headers"] if k.lower() == "content-type"), "text/plain"
+        )
+        return Reply(captured["status"], body, content_type, headers)
+
+
+def access_denied(call: ApiCall, result: AccessResult) -> Reply:
+    if call.protocol == "json":
+        return error_reply(call, 400, "AccessDeniedException", result.message)
+    if call.protocol == "query":
+        return error_reply(call, 403, "AccessDenied", result.message)
+    return error_reply(call, 403, "AccessDenied", "Access Denied")
+
+
+def _raw_request(environ: dict[str, Any]) -> RawRequest:
+    length = environ.get("CONTENT_LENGTH") or ""
+    stream = environ["wsgi.input"]
+    body = (
+        stream.read(int(length))
+        if length.isdigit()
+        else (stream.read() if environ.get("wsgi.input_terminated") else b"")
+    )
+    headers = {
+        key[5:].replace("_", "-").lower(): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    if environ.get("CONTENT_LENGTH"):
+        headers["content-length"] = environ["CONTENT_LENGTH"]
+    raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
+    path, _, query = raw_uri.partition("?")
+    return RawRequest(
+        environ["REQUEST_METHOD"], path, environ.get("QUERY_STRING", query), headers, body
+    )
+
+
+def _missing_authentication(call: ApiCall) -> Reply:
+    if call.protocol == "json":
+        return error_reply(
+            call, 400, "MissingAuthenticationTokenException", "Missing Authentication Token"
+        )
+    if call.protocol == "query":
+        return error_reply(
+            call, 403, "MissingAuthenticationToken", "Request is missing Authentication Token"
+        )
+    return error_reply(call, 403, "AccessDenied", "Access Denied")
+
+
+def _unknown_key(call: ApiCall) -> Reply:
+    if call.protocol == "json":
+        return error_reply(call, 400, "UnrecognizedClientException", INVALID_TOKEN)
+    if call.protocol == "query":
+        return error_reply(call, 403, "InvalidClientTokenId", INVALID_TOKEN)
+    return error_reply(
+        call,
+        403,
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
+    )
+
+
+def _invalid_token(call: ApiCall) -> Reply:
+    if call.protocol == "json":
+        return error_reply(call, 400, "UnrecognizedClientException", INVALID_TOKEN)
+    if call.protocol == "query":
+        return error_reply(call, 403, "InvalidClientTokenId", INVALID_TOKEN)
+    return error_reply(
+        call, 403, "InvalidToken", "The provided token is malformed or otherwise invalid."
+    )

@@ -1,0 +1,93 @@
+"""SageMaker calls: decide with IAM, then answer from our fills or pass to moto."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from . import domains_api, experiments_api, search
+from .audit import AuditLog
+from .authorization import AccessCheck, Authorizer
+from .experiments_api import Actor, Handler
+from .identity import Caller
+from .protocol import ApiCall, Reply, error_reply, json_reply
+from .sagemaker_actions import sagemaker_target
+from .studio_store import ApiError, StudioStore
+
+log = logging.getLogger(__name__)
+
+HANDLERS: dict[str, Handler] = {
+    **experiments_api.HANDLERS,
+    **domains_api.HANDLERS,
+    "Search": search.search,
+}
+
+
+def actor_of(caller: Caller, store: StudioStore) -> Actor:
+    """CreatedBy as SageMaker fills it: the user profile for Studio sessions, empty otherwise."""
+    profile = caller.session.studio_profile if caller.session else None
+    if profile is None:
+        return Actor()
+    domain_arn = f"arn:aws:sagemaker:{store.region}:{store.account_id}:domain/{profile.domain_id}"
+    return Actor(
+        created_by={
+            "UserProfileArn": profile.profile_arn,
+            "UserProfileName": profile.profile_name,
+            "DomainId": profile.domain_id,
+        },
+        auto_tags=(
+            ("sagemaker:user-profile-arn", profile.profile_arn),
+            ("sagemaker:domain-arn", domain_arn),
+        ),
+    )
+
+
+class SageMakerRoutes:
+    def __init__(self, store: StudioStore, authorizer: Authorizer, audit: AuditLog) -> None:
+        self.store = store
+        self.authorizer = authorizer
+        self.audit = audit
+
+    def handle(self, caller: Caller, call: ApiCall, forward: Callable[[], Reply]) -> Reply:
+        target = sagemaker_target(call.operation, call.params, call.region, caller.account_id)
+        check = AccessCheck(
+            service="sagemaker",
+            action=target.action,
+            resources=target.resources,
+            request_tags=target.request_tags,
+            tag_keys=target.tag_keys,
+            region=call.region,
+        )
+        with self.store.lock:
+            result = self.authorizer.check(caller, check, creates=target.creates)
+            self.audit.record(
+                caller,
+                call,
+                result.action,
+                result.resource,
+                result.decision,
+                result.deciding,
+                result.message,
+            )
+            if not result.allowed:
+                return error_reply(call, 400, "AccessDeniedException", result.message)
+            handler = HANDLERS.get(call.operation)
+            if handler is None:
+                return self._forward(call, forward)
+            try:
+                return json_reply(handler(self.store, call.params, actor_of(caller, self.store)))
+            except ApiError as error:
+                return error_reply(call, error.status, error.code, error.message)
+
+    def _forward(self, call: ApiCall, forward: Callable[[], Reply]) -> Reply:
+        reply = forward()
+        if reply.status >= 500:
+            # moto answers operations it lacks with a 500; AWS never would for a valid call.
+            log.info("moto failed on sagemaker:%s (%s)", call.operation, reply.body[:200])
+            return error_reply(
+                call,
+                400,
+                "UnknownOperationException",
+                f"The sandbox does not implement sagemaker:{call.operation} for this input.",
+            )
+        return reply
