@@ -32,8 +32,11 @@ CLIENT_CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"mode": "sta
 
 
 def default_iam_client() -> IAMClient:
-    """An IAM client from boto3's default credential chain (``AWS_ENDPOINT_URL`` honoured)."""
-    return boto3.client("iam", config=CLIENT_CONFIG)
+    """An IAM client from boto3's default credential chain (``AWS_ENDPOINT_URL`` honoured).
+
+    A new session each time: boto3's module-level default session would keep the credentials
+    of the first call for the life of the process."""
+    return boto3.Session().client("iam", config=CLIENT_CONFIG)
 
 
 class RolePoliciesError(Exception):
