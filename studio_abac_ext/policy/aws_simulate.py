@@ -149,6 +149,14 @@ def _typed_value(text: str, base_type: str, field: str) -> ContextScalar:
 
 
 def _context_entry(entry: object, field: str) -> tuple[str, ContextValue]:
+    if isinstance(entry, dict) and entry.get("ContextKeyType") in ("string", "stringList"):
+        name, values = entry.get("ContextKeyName"), entry.get("ContextKeyValues")
+        plain = isinstance(values, list) and all(type(v) is str for v in values)
+        if isinstance(name, str) and name and plain and isinstance(values, list):
+            if entry["ContextKeyType"] == "stringList":
+                return name, values
+            if len(values) == 1:
+                return name, values[0]
     if not isinstance(entry, Mapping):
         raise SimulationInputError(field, "must be an object with ContextKeyName and values")
     name = entry.get("ContextKeyName")

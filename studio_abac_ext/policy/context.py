@@ -52,7 +52,9 @@ def normalize_context(context: Mapping[str, object]) -> NormalizedContext:
     """Lower-case keys; an empty list counts as an absent key (AWS's "empty data set")."""
     normalized: NormalizedContext = {}
     for key, value in context.items():
-        if isinstance(value, list | tuple | set | frozenset):
+        if type(value) is str:
+            normalized[key.lower()] = ((value,), False)
+        elif isinstance(value, list | tuple | set | frozenset):
             texts = tuple(value_as_text(item) for item in value)
             if texts:
                 normalized[str(key).lower()] = (texts, True)

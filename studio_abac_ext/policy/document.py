@@ -7,7 +7,7 @@ evaluator and the explanation code depend on plain data, not on the parser.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from .matching import ActionMatcher
 from .operators import ParsedOperator, Prepared
@@ -91,6 +91,10 @@ class Statement:
     not_principal: bool
     conditions: tuple[ConditionClause, ...]
     referenced_keys: tuple[str, ...]
+    out_of_scope_results: dict[tuple[bool, bool, bool], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Cache of evaluation results for requests this statement does not cover."""
 
     def matches_action(self, action_lower: str) -> bool:
         return self.action_matcher.matches(action_lower) != self.not_action

@@ -103,6 +103,8 @@ def _evaluate_layer(
     missing: dict[str, str],
 ) -> _Layer:
     layer = _Layer(name)
+    if not policies:
+        return layer
     context = request.context
     for policy in policies:
         statements = (

@@ -15,7 +15,7 @@ from .variables import NormalizedContext
 Status = Literal["applies", "no", "unevaluable"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PreparedRequest:
     """A request with its action lower-cased and its context normalized, made once."""
 
@@ -26,7 +26,7 @@ class PreparedRequest:
     context: NormalizedContext
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StatementResult:
     status: Status
     grant: GrantKind | None
@@ -45,8 +45,11 @@ def _resource_matches(statement: Statement, request: PreparedRequest) -> bool | 
         if statement.not_resource and any(p is None for p in resolved):
             return None
         patterns = tuple(p for p in resolved if p is not None)
-    hit = any(arn_matches(pattern, request.resource) for pattern in patterns)
-    return hit != statement.not_resource
+    resource = request.resource
+    for pattern in patterns:
+        if arn_matches(pattern, resource):
+            return not statement.not_resource
+    return statement.not_resource
 
 
 def _principal(statement: Statement, request: PreparedRequest) -> tuple[bool, GrantKind | None]:
@@ -94,6 +97,10 @@ def evaluate_statement(
     resource_ok = _resource_matches(statement, request) if (action_ok or explain) else False
     principal_ok, grant = _principal(statement, request)
     scoped = action_ok and resource_ok is not False and principal_ok
+    if not scoped:
+        if not explain:
+            return _OUT_OF_SCOPE
+        return _out_of_scope_with_trace(policy, statement, action_ok, resource_ok, principal_ok)
     conditions_ok: bool | None = None
     condition_traces: tuple[ConditionTrace, ...] = ()
     reason: str | None = None
@@ -124,3 +131,37 @@ def evaluate_statement(
             unevaluable_reason=reason,
         )
     return StatementResult(status, grant if status == "applies" else None, scoped, trace, reason)
+
+
+_OUT_OF_SCOPE = StatementResult("no", None, False, None, None)
+
+
+def _out_of_scope_with_trace(
+    policy: Policy,
+    statement: Statement,
+    action_ok: bool,
+    resource_ok: bool | None,
+    principal_ok: bool,
+) -> StatementResult:
+    """A statement whose action, resource or principal did not match: its trace is fixed, so
+    it is built once per statement and outcome and reused (most statements of most requests)."""
+    key = (action_ok, resource_ok is not False, principal_ok)
+    cached = statement.out_of_scope_results.get(key)
+    if cached is None:
+        trace = StatementTrace(
+            policy=policy.name,
+            policy_type=policy.policy_type,
+            sid=statement.sid,
+            index=statement.index,
+            effect=statement.effect,
+            span=statement.span,
+            action_matched=action_ok,
+            resource_matched=resource_ok is not False,
+            principal_matched=None if statement.principals is None else principal_ok,
+            conditions_matched=None,
+            matched=False,
+            conditions=(),
+        )
+        cached = StatementResult("no", None, False, trace, None)
+        statement.out_of_scope_results[key] = cached
+    return cached
