@@ -153,10 +153,51 @@ def _principal_calls(
     return details, calls
 
 
-def _plan_role(role: Role, state: PrincipalState | None, account: str) -> PlanItem:
+@dataclass(frozen=True)
+class Federation:
+    """Federated sign-in through a SAML provider that passes the user tag as a session tag."""
+
+    provider_arn: str
+    team_key: str = "team"
+    user_key: str = "studiouserid"
+
+
+TRANSITIVE_TAGS_SID = "IdentifyTransitiveTags"
+
+
+def with_transitive_tags(trust: dict[str, Any], federation: Federation) -> dict[str, Any]:
+    """The trust policy plus the document's sts:TagSession statement (replaced if present)."""
+    statements = trust.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    kept = [s for s in statements if s.get("Sid") != TRANSITIVE_TAGS_SID]
+    kept.append(
+        {
+            "Sid": TRANSITIVE_TAGS_SID,
+            "Effect": "Allow",
+            "Principal": {"Federated": federation.provider_arn},
+            "Action": "sts:TagSession",
+            "Condition": {
+                "ForAllValues:StringEquals": {"sts:TransitiveTagKeys": [federation.user_key]}
+            },
+        }
+    )
+    return {**trust, "Statement": kept}
+
+
+def _desired_trust(role: Role, federation: Federation | None) -> dict[str, Any]:
+    trust: dict[str, Any] = json.loads(role.trust_policy)
+    if federation is not None and federation.team_key in role.tags:
+        trust = with_transitive_tags(trust, federation)
+    return trust
+
+
+def _plan_role(
+    role: Role, state: PrincipalState | None, account: str, federation: Federation | None
+) -> PlanItem:
     calls: list[ApiCall] = []
     details: list[str] = []
-    trust = json.loads(role.trust_policy)
+    trust = _desired_trust(role, federation)
     if state is None:
         params: dict[str, Any] = {
             "RoleName": role.name,
@@ -236,8 +277,13 @@ def _item(
     return PlanItem(kind, name, change, tuple(details), tuple(calls))
 
 
-def build_plan(scenario: Scenario, state: AccountState) -> Plan:
-    """The items that bring the account to the scenario; ``blockers`` stop any apply."""
+def build_plan(
+    scenario: Scenario, state: AccountState, federation: Federation | None = None
+) -> Plan:
+    """The items that bring the account to the scenario; ``blockers`` stop any apply.
+
+    With ``federation``, every team role (a role carrying the team tag) trusts the SAML provider
+    to pass the user tag transitively (the document's IdentifyTransitiveTags statement)."""
     account = state.account_id
     blockers = []
     if account != scenario.account_id:
@@ -254,7 +300,9 @@ def build_plan(scenario: Scenario, state: AccountState) -> Plan:
         _plan_policy(policy, state.policies.get(policy.name), account)
         for policy in _managed_policies(scenario)
     ]
-    items += [_plan_role(role, state.roles.get(role.name), account) for role in scenario.roles]
+    items += [
+        _plan_role(role, state.roles.get(role.name), account, federation) for role in scenario.roles
+    ]
     items += [_plan_user(user, state.users.get(user.name), account) for user in scenario.users]
     if state.domain_exists:
         items += [

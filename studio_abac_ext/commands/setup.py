@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from ..admin.setup_plan import Plan, build_plan
+from ..admin.setup_plan import Federation, Plan, build_plan
 from ..aws.account_setup import AccountClients, SetupError, apply_calls, read_account_state
 from ..scenario import ScenarioError, load_scenario
+
+SAML_PROVIDER = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:saml-provider/[\w+=,.@-]{1,128}$")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -31,11 +34,32 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--scenario", metavar="FILE", type=Path, required=True)
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument(
+        "--federation-provider",
+        metavar="ARN",
+        help="SAML provider ARN: add the sts:TagSession transitive-tag statement for it to the "
+        "trust policy of every team role",
+    )
+    parser.add_argument("--team-key", default="team", help="the team tag key (team roles)")
+    parser.add_argument("--user-key", default="studiouserid", help="the transitive user tag key")
     parser.set_defaults(func=run)
 
 
 def _print_plan(plan: Plan, as_json: bool) -> None:
     print(json.dumps(plan.to_dict(), indent=2) if as_json else plan.render())
+
+
+def _federation(args: argparse.Namespace) -> Federation | None:
+    """The federation settings; ``ValueError`` names the bad flag."""
+    provider = args.federation_provider
+    if provider is None:
+        return None
+    if not SAML_PROVIDER.match(provider):
+        raise ValueError(
+            f"--federation-provider {provider!r}: expected a SAML provider ARN such as "
+            "arn:aws:iam::123456789012:saml-provider/Okta"
+        )
+    return Federation(provider, team_key=args.team_key, user_key=args.user_key)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,9 +68,14 @@ def run(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         print(f"studio-abac setup: error: --scenario {error}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        federation = _federation(args)
+    except ValueError as error:
+        print(f"studio-abac setup: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     clients = AccountClients.from_environment(scenario.region)
     try:
-        plan = build_plan(scenario, read_account_state(scenario, clients))
+        plan = build_plan(scenario, read_account_state(scenario, clients), federation)
     except SetupError as error:
         print(f"studio-abac setup: cannot read the account: {error}", file=sys.stderr)
         return EXIT_FAILED

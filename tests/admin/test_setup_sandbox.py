@@ -213,3 +213,40 @@ def test_an_unfilled_placeholder_is_refused_before_any_call(
     err = capsys.readouterr().err
     assert code == 2
     assert "<S3 BucketName>" in err and "substitutions" in err
+
+
+def test_federation_adds_the_transitive_tag_statement_to_team_roles_once(
+    as_admin: boto3.Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a SAML provider in the account
+    provider = as_admin.client("iam").create_saml_provider(
+        Name="Okta", SAMLMetadataDocument="<EntityDescriptor>" + "x" * 1000 + "</EntityDescriptor>"
+    )["SAMLProviderArn"]
+    scenario = default_scenario_path()
+    # When setup runs with --federation-provider
+    code, plan, err = run_setup(scenario, capsys, "--federation-provider", provider)
+    # Then both team roles get the document's IdentifyTransitiveTags statement
+    assert code == 0, err
+    assert changes_of(plan)["role:SageMakerStudioDeveloperTeamARole"] == "update"
+    trust = as_admin.client("iam").get_role(RoleName="SageMakerStudioDeveloperTeamBRole")["Role"][
+        "AssumeRolePolicyDocument"
+    ]
+    statement = next(s for s in trust["Statement"] if s.get("Sid") == "IdentifyTransitiveTags")
+    assert statement["Principal"] == {"Federated": provider}
+    assert statement["Action"] == "sts:TagSession"
+    assert statement["Condition"] == {
+        "ForAllValues:StringEquals": {"sts:TransitiveTagKeys": ["studiouserid"]}
+    }
+    # And the service trust stays; a second run changes nothing
+    assert any(
+        s.get("Principal") == {"Service": "sagemaker.amazonaws.com"} for s in trust["Statement"]
+    )
+    assert run_setup(scenario, capsys, "--federation-provider", provider)[1]["changes"] == 0
+
+
+def test_a_malformed_federation_provider_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["setup", "--scenario", str(default_scenario_path()), "--federation-provider", "Okta"]
+    )
+    assert code == 2
+    assert "--federation-provider 'Okta'" in capsys.readouterr().err
