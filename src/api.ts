@@ -4,7 +4,23 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { EXTENSION_ID, IHealth } from './tokens';
+import {
+  EXTENSION_ID,
+  IAccessDeniedBody,
+  IDecisionResult,
+  IDenialEvent,
+  IDenialQuery,
+  IExplainRequest,
+  IFinding,
+  IHealth,
+  IIdentity,
+  INewExperiment,
+  IPreflight,
+  IResource,
+  IResourcePage,
+  IResourceQuery,
+  ISimulateRequest
+} from './tokens';
 
 /** The JSON error body every failing endpoint returns: `{error, message, ...details}`. */
 export interface IErrorBody {
@@ -28,6 +44,31 @@ export class StudioAbacResponseError extends ServerConnection.ResponseError {
   get code(): string | null {
     return this.body?.error ?? null;
   }
+
+  /** The 403 body of an AWS AccessDenied, or null for any other error. */
+  get accessDenied(): IAccessDeniedBody | null {
+    if (this.response.status === 403 && this.code === 'AccessDenied') {
+      return this.body as unknown as IAccessDeniedBody;
+    }
+    return null;
+  }
+
+  /** For validation errors: the JSON path of the failing field, if the server named one. */
+  get field(): string | null {
+    const field = this.body?.field;
+    return typeof field === 'string' ? field : null;
+  }
+
+  /** Seconds to wait before retrying, when AWS is unavailable (503). */
+  get retryAfter(): number | null {
+    const value = this.body?.retryAfter;
+    return typeof value === 'number' ? value : null;
+  }
+}
+
+/** The AccessDenied body of an error, if it is one (a 403 from the server extension). */
+export function accessDeniedOf(error: unknown): IAccessDeniedBody | null {
+  return error instanceof StudioAbacResponseError ? error.accessDenied : null;
 }
 
 /**
@@ -43,6 +84,10 @@ export async function requestAPI<T>(
   try {
     response = await ServerConnection.makeRequest(url, init, settings);
   } catch (error) {
+    // A cancelled request (a newer query replaced it) is not a network failure.
+    if (error instanceof DOMException && error.name === 'AbortError') {
+      throw error;
+    }
     throw new ServerConnection.NetworkError(error as TypeError);
   }
   const text = await response.text();
@@ -81,4 +126,103 @@ export class StudioAbacAPI {
   health(): Promise<IHealth> {
     return requestAPI<IHealth>(this.serverSettings, 'health');
   }
+
+  identity(): Promise<IIdentity> {
+    return requestAPI<IIdentity>(this.serverSettings, 'identity');
+  }
+
+  listResources(
+    query: IResourceQuery,
+    signal?: AbortSignal
+  ): Promise<IResourcePage> {
+    const params: Record<string, string> = {
+      type: query.type,
+      scope: query.scope
+    };
+    if (query.q) {
+      params.q = query.q;
+    }
+    if (query.next) {
+      params.next = query.next;
+    }
+    return requestAPI<IResourcePage>(
+      this.serverSettings,
+      'resources' + URLExt.objectToQueryString(params),
+      { signal }
+    );
+  }
+
+  createExperiment(body: INewExperiment): Promise<IResource> {
+    return this._post<IResource>('experiments', body);
+  }
+
+  preflightExperiment(
+    body: INewExperiment,
+    signal?: AbortSignal
+  ): Promise<IPreflight> {
+    return this._post<IPreflight>('experiments/preflight', body, signal);
+  }
+
+  async deleteExperiment(name: string): Promise<void> {
+    await requestAPI<null>(this.serverSettings, experimentPath(name), {
+      method: 'DELETE'
+    });
+  }
+
+  updateExperiment(
+    name: string,
+    body: { description?: string; displayName?: string }
+  ): Promise<IResource> {
+    return requestAPI<IResource>(this.serverSettings, experimentPath(name), {
+      method: 'PATCH',
+      body: JSON.stringify(body)
+    });
+  }
+
+  explain(body: IExplainRequest): Promise<IDecisionResult> {
+    return this._post<IDecisionResult>('explain', body);
+  }
+
+  denials(query: IDenialQuery = {}): Promise<{ events: IDenialEvent[] }> {
+    const params: Record<string, string> = {};
+    if (query.user) {
+      params.user = query.user;
+    }
+    if (query.action) {
+      params.action = query.action;
+    }
+    params.limit = String(query.limit ?? 50);
+    return requestAPI<{ events: IDenialEvent[] }>(
+      this.serverSettings,
+      'admin/denials' + URLExt.objectToQueryString(params)
+    );
+  }
+
+  simulate(body: ISimulateRequest): Promise<IDecisionResult> {
+    return this._post<IDecisionResult>('admin/simulate', body);
+  }
+
+  isolation(role?: string): Promise<{ findings: IFinding[] }> {
+    const query = role ? URLExt.objectToQueryString({ role }) : '';
+    return requestAPI<{ findings: IFinding[] }>(
+      this.serverSettings,
+      'admin/isolation' + query
+    );
+  }
+
+  private _post<T>(
+    endPoint: string,
+    body: unknown,
+    signal?: AbortSignal
+  ): Promise<T> {
+    return requestAPI<T>(this.serverSettings, endPoint, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      signal
+    });
+  }
+}
+
+function experimentPath(name: string): string {
+  return 'experiments/' + encodeURIComponent(name);
 }

@@ -1,0 +1,415 @@
+/**
+ * The "Policy denials" admin view: recent denials with their explanations, a simulator, and the
+ * isolation checker's findings.
+ */
+import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import React, { useCallback, useEffect, useState } from 'react';
+
+import { StudioAbacAPI } from '../api';
+import { IDecisionResult, IDenialEvent, IFinding } from '../tokens';
+import { errorMessage, showRequestError } from './AccessDenied';
+import { ExplanationView } from './ExplanationView';
+
+export type IAdminAPI = Pick<
+  StudioAbacAPI,
+  'denials' | 'simulate' | 'isolation'
+>;
+
+/** `key=value` lines (or comma-separated pairs) as a tag map; returns the bad entry on error. */
+export function parseTagLines(
+  text: string
+): { tags: Record<string, string> } | { bad: string } {
+  const tags: Record<string, string> = {};
+  for (const entry of text.split(/[\n,]/)) {
+    const trimmed = entry.trim();
+    if (!trimmed) {
+      continue;
+    }
+    const at = trimmed.indexOf('=');
+    if (at <= 0) {
+      return { bad: trimmed };
+    }
+    tags[trimmed.slice(0, at).trim()] = trimmed.slice(at + 1).trim();
+  }
+  return { tags };
+}
+
+function DecisionView(props: {
+  result: IDecisionResult;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { result, trans } = props;
+  const labels: Record<string, string> = {
+    allowed: trans.__('Allowed'),
+    explicitDeny: trans.__('Explicitly denied'),
+    implicitDeny: trans.__('Denied (no statement allows it)'),
+    unknown: trans.__('Unknown')
+  };
+  return (
+    <div className="jp-StudioAbac-decisionResult" role="status">
+      <p>
+        <strong
+          className="jp-StudioAbac-decision"
+          data-decision={result.decision}
+        >
+          {labels[result.decision] ?? result.decision}
+        </strong>
+        {result.explanation ? '' : ` — ${result.summary}`}
+      </p>
+      {result.explanation && (
+        <ExplanationView explanation={result.explanation} trans={trans} />
+      )}
+    </div>
+  );
+}
+
+function Denials(props: {
+  api: IAdminAPI;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { api, trans } = props;
+  const [user, setUser] = useState('');
+  const [action, setAction] = useState('');
+  const [events, setEvents] = useState<IDenialEvent[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      const answer = await api.denials({ user, action, limit: 50 });
+      setEvents(answer.events);
+    } catch (e) {
+      setEvents([]);
+      setError(errorMessage(e, trans));
+    }
+  }, [api, user, action, trans]);
+  useEffect(() => {
+    void load();
+    // Load once on open; later loads follow the filters' "Apply".
+  }, []);
+
+  const explain = async (event: IDenialEvent) => {
+    try {
+      const result = await api.simulate({
+        principal: event.principal,
+        action: event.action,
+        resource: event.resource ?? '*'
+      });
+      await showDialog({
+        title: trans.__('Why %1 was denied', event.action),
+        body: ReactWidget.create(
+          <div className="jp-StudioAbac-denied">
+            <p>{event.message}</p>
+            <DecisionView result={result} trans={trans} />
+          </div>
+        ),
+        buttons: [Dialog.okButton({ label: trans.__('Close') })]
+      });
+    } catch (e) {
+      await showRequestError(e, { label: `Explain ${event.action}` }, trans);
+    }
+  };
+
+  return (
+    <section
+      aria-labelledby="jp-StudioAbac-denialsTitle"
+      className="jp-StudioAbac-adminSection"
+    >
+      <h2 id="jp-StudioAbac-denialsTitle">{trans.__('Recent denials')}</h2>
+      <form
+        className="jp-StudioAbac-row"
+        onSubmit={e => {
+          e.preventDefault();
+          void load();
+        }}
+      >
+        <input
+          className="jp-mod-styled"
+          aria-label={trans.__('Filter by user')}
+          placeholder={trans.__('User')}
+          value={user}
+          onChange={e => setUser(e.target.value)}
+        />
+        <input
+          className="jp-mod-styled"
+          aria-label={trans.__('Filter by action')}
+          placeholder={trans.__('Action, e.g. sagemaker:DeleteExperiment')}
+          value={action}
+          onChange={e => setAction(e.target.value)}
+        />
+        <button type="submit" className="jp-Button jp-mod-styled jp-mod-accept">
+          {trans.__('Apply filters')}
+        </button>
+      </form>
+      {error && <p role="alert">{error}</p>}
+      {events === null ? (
+        <p role="status">{trans.__('Loading denials…')}</p>
+      ) : events.length === 0 && !error ? (
+        <p role="status">
+          {trans.__(
+            'No denials recorded for these filters. They appear here once CloudTrail has them.'
+          )}
+        </p>
+      ) : (
+        <table className="jp-StudioAbac-table">
+          <caption className="jp-StudioAbac-visuallyHidden">
+            {trans.__('Recent denials')}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{trans.__('Time')}</th>
+              <th scope="col">{trans.__('Who')}</th>
+              <th scope="col">{trans.__('Action')}</th>
+              <th scope="col">{trans.__('Resource')}</th>
+              <th scope="col">
+                <span className="jp-StudioAbac-visuallyHidden">
+                  {trans.__('Explanation')}
+                </span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map(event => (
+              <tr key={event.id}>
+                <td title={event.time}>
+                  {new Date(event.time).toLocaleString()}
+                </td>
+                <td title={event.principal}>{event.user ?? event.principal}</td>
+                <td>{event.action}</td>
+                <td className="jp-StudioAbac-arn">{event.resource ?? '—'}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="jp-Button jp-mod-styled jp-mod-reject"
+                    aria-label={trans.__(
+                      'Explain the denial of %1 to %2',
+                      event.action,
+                      event.user ?? event.principal
+                    )}
+                    onClick={() => void explain(event)}
+                  >
+                    {trans.__('Explain')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Simulate(props: {
+  api: IAdminAPI;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { api, trans } = props;
+  const [principal, setPrincipal] = useState('');
+  const [action, setAction] = useState('sagemaker:DeleteExperiment');
+  const [resource, setResource] = useState('');
+  const [resourceTags, setResourceTags] = useState('');
+  const [requestTags, setRequestTags] = useState('');
+  const [result, setResult] = useState<IDecisionResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async () => {
+    const parsedResource = parseTagLines(resourceTags);
+    const parsedRequest = parseTagLines(requestTags);
+    for (const parsed of [parsedResource, parsedRequest]) {
+      if ('bad' in parsed) {
+        setError(trans.__('"%1" is not key=value.', parsed.bad));
+        return;
+      }
+    }
+    setError(null);
+    try {
+      setResult(
+        await api.simulate({
+          principal,
+          action,
+          resource: resource || '*',
+          resourceTags: 'tags' in parsedResource ? parsedResource.tags : {},
+          requestTags: 'tags' in parsedRequest ? parsedRequest.tags : {}
+        })
+      );
+    } catch (e) {
+      setResult(null);
+      setError(errorMessage(e, trans));
+    }
+  };
+
+  const field = (
+    label: string,
+    value: string,
+    set: (v: string) => void,
+    hint = ''
+  ) => (
+    <label className="jp-StudioAbac-formField">
+      <span>{label}</span>
+      <input
+        className="jp-mod-styled"
+        value={value}
+        placeholder={hint}
+        onChange={e => set(e.target.value)}
+      />
+    </label>
+  );
+
+  return (
+    <section
+      aria-labelledby="jp-StudioAbac-simulateTitle"
+      className="jp-StudioAbac-adminSection"
+    >
+      <h2 id="jp-StudioAbac-simulateTitle">{trans.__('Simulate')}</h2>
+      <form
+        className="jp-StudioAbac-form"
+        onSubmit={e => {
+          e.preventDefault();
+          void run();
+        }}
+      >
+        {field(
+          trans.__('Principal'),
+          principal,
+          setPrincipal,
+          trans.__('role or user name, or ARN')
+        )}
+        {field(trans.__('Action'), action, setAction)}
+        {field(
+          trans.__('Resource'),
+          resource,
+          setResource,
+          'arn:aws:sagemaker:…'
+        )}
+        {field(
+          trans.__('Resource tags'),
+          resourceTags,
+          setResourceTags,
+          'team=TeamA'
+        )}
+        {field(
+          trans.__('Request tags'),
+          requestTags,
+          setRequestTags,
+          'team=TeamB'
+        )}
+        <div>
+          <button
+            type="submit"
+            className="jp-Button jp-mod-styled jp-mod-accept"
+          >
+            {trans.__('Simulate')}
+          </button>
+        </div>
+      </form>
+      {error && <p role="alert">{error}</p>}
+      {result && <DecisionView result={result} trans={trans} />}
+    </section>
+  );
+}
+
+function Isolation(props: {
+  api: IAdminAPI;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { api, trans } = props;
+  const [role, setRole] = useState('');
+  const [findings, setFindings] = useState<IFinding[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const run = async () => {
+    setChecking(true);
+    setError(null);
+    try {
+      setFindings((await api.isolation(role || undefined)).findings);
+    } catch (e) {
+      setFindings(null);
+      setError(errorMessage(e, trans));
+    } finally {
+      setChecking(false);
+    }
+  };
+  return (
+    <section
+      aria-labelledby="jp-StudioAbac-isolationTitle"
+      className="jp-StudioAbac-adminSection"
+    >
+      <h2 id="jp-StudioAbac-isolationTitle">{trans.__('Isolation check')}</h2>
+      <form
+        className="jp-StudioAbac-row"
+        onSubmit={e => {
+          e.preventDefault();
+          void run();
+        }}
+      >
+        <input
+          className="jp-mod-styled"
+          aria-label={trans.__('Role to check')}
+          placeholder={trans.__('Role name or ARN (default: yours)')}
+          value={role}
+          onChange={e => setRole(e.target.value)}
+        />
+        <button
+          type="submit"
+          className="jp-Button jp-mod-styled jp-mod-accept"
+          disabled={checking}
+        >
+          {checking ? trans.__('Checking…') : trans.__('Check isolation')}
+        </button>
+      </form>
+      {error && <p role="alert">{error}</p>}
+      {findings && findings.length === 0 && (
+        <p role="status">
+          {trans.__('No findings: the role keeps teams apart.')}
+        </p>
+      )}
+      {findings && findings.length > 0 && (
+        <ul
+          className="jp-StudioAbac-findings"
+          aria-label={trans.__('Findings')}
+        >
+          {findings.map(f => (
+            <li key={f.id} className="jp-StudioAbac-finding">
+              <span
+                className="jp-StudioAbac-severity"
+                data-severity={f.severity}
+              >
+                {f.severity}
+              </span>{' '}
+              <strong>{f.title}</strong>
+              <p>{f.detail}</p>
+              {f.statements.length > 0 && (
+                <p className="jp-StudioAbac-muted">
+                  {trans.__(
+                    'Statements: %1',
+                    f.statements
+                      .map(s => `${s.sid ?? '?'} (${s.policy})`)
+                      .join(', ')
+                  )}
+                </p>
+              )}
+              <p>
+                <strong>{trans.__('Fix:')}</strong> {f.fix}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function AdminPanel(props: {
+  api: IAdminAPI;
+  trans: TranslationBundle;
+}): JSX.Element {
+  return (
+    <div className="jp-StudioAbac-admin">
+      <Denials api={props.api} trans={props.trans} />
+      <Simulate api={props.api} trans={props.trans} />
+      <Isolation api={props.api} trans={props.trans} />
+    </div>
+  );
+}

@@ -1,0 +1,260 @@
+/**
+ * The policy engine's explanation of a decision, readable by a person: which statements decided
+ * (or came closest), the policy text around them with the failing condition marked, and the
+ * compared values side by side.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import React from 'react';
+
+import {
+  IConditionTrace,
+  IExplanation,
+  IPolicySource,
+  IStatementTrace
+} from '../tokens';
+
+/** The statements worth showing: those that decided, or else the closest candidates. */
+export function statementsToShow(explanation: IExplanation): {
+  kind: 'deciding' | 'closest';
+  statements: IStatementTrace[];
+} {
+  if (explanation.deciding.length > 0) {
+    return { kind: 'deciding', statements: explanation.deciding };
+  }
+  return { kind: 'closest', statements: explanation.closest };
+}
+
+/** Conditions to mark: the failing ones, or for a statement that matched, all of them. */
+export function conditionsToMark(
+  statement: IStatementTrace
+): IConditionTrace[] {
+  const failing = statement.conditions.filter(c => !c.result);
+  return failing.length > 0
+    ? failing
+    : statement.matched
+      ? statement.conditions
+      : [];
+}
+
+/** Lines `start..end` (1-based, inclusive) of a policy's text. */
+export function excerpt(
+  policy: IPolicySource | undefined,
+  lines: number[]
+): { number: number; text: string }[] {
+  if (!policy || lines.length < 2) {
+    return [];
+  }
+  const all = policy.text.split('\n');
+  const [start, end] = lines;
+  const result: { number: number; text: string }[] = [];
+  for (let n = Math.max(1, start); n <= Math.min(end, all.length); n++) {
+    result.push({ number: n, text: all[n - 1] });
+  }
+  return result;
+}
+
+/** Who a condition key describes, as a person would say it. */
+export function sideLabel(key: string, trans: TranslationBundle): string {
+  const tag = key.split('/')[1] ?? '';
+  if (/^aws:PrincipalTag\//i.test(key)) {
+    return trans.__('Yours (%1 tag)', tag);
+  }
+  if (/^[a-z0-9-]+:ResourceTag\//i.test(key)) {
+    return trans.__("The resource's (%1 tag)", tag);
+  }
+  if (/^aws:RequestTag\//i.test(key)) {
+    return trans.__("The request's (%1 tag)", tag);
+  }
+  if (/^aws:username$/i.test(key)) {
+    return trans.__('Your user name');
+  }
+  return key;
+}
+
+/** The label of the policy side: the variable it resolved, or the literal policy value. */
+function policySideLabel(
+  condition: IConditionTrace,
+  trans: TranslationBundle
+): string {
+  const variable = condition.policyValues
+    .map(v => /^\$\{([^}]+)\}$/.exec(v)?.[1])
+    .find(v => v !== undefined);
+  return variable
+    ? sideLabel(variable, trans)
+    : trans.__('Required by the policy');
+}
+
+function show(values: (string | null)[], trans: TranslationBundle): string {
+  const shown = values.filter((v): v is string => v !== null);
+  return shown.length > 0 ? shown.join(', ') : trans.__('(none)');
+}
+
+function ComparedValues(props: {
+  condition: IConditionTrace;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { condition, trans } = props;
+  const policyValues = condition.resolvedPolicyValues.some(v => v !== null)
+    ? condition.resolvedPolicyValues
+    : condition.policyValues;
+  return (
+    <div className="jp-StudioAbac-compare">
+      <div className="jp-StudioAbac-compareHead">
+        <code>{condition.operator}</code> <span>{condition.reason}</span>
+      </div>
+      <dl className="jp-StudioAbac-compareValues">
+        <div className="jp-StudioAbac-compareSide">
+          <dt>{sideLabel(condition.key, trans)}</dt>
+          <dd>
+            {condition.keyPresent
+              ? show(condition.requestValues, trans)
+              : trans.__('(missing from the request)')}
+          </dd>
+        </div>
+        <div className="jp-StudioAbac-compareSide">
+          <dt>{policySideLabel(condition, trans)}</dt>
+          <dd>{show(policyValues, trans)}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}
+
+function PolicyExcerpt(props: {
+  statement: IStatementTrace;
+  policy: IPolicySource | undefined;
+  marked: IConditionTrace[];
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { statement, policy, marked, trans } = props;
+  const lines = excerpt(policy, statement.lines);
+  if (lines.length === 0) {
+    return null;
+  }
+  const isMarked = (n: number) =>
+    marked.some(c => c.lines.length > 1 && n >= c.lines[0] && n <= c.lines[1]);
+  return (
+    <pre
+      className="jp-StudioAbac-excerpt"
+      aria-label={trans.__(
+        'Policy %1, lines %2 to %3',
+        statement.policy,
+        statement.lines[0],
+        statement.lines[1]
+      )}
+    >
+      {lines.map(line =>
+        isMarked(line.number) ? (
+          <mark key={line.number} className="jp-StudioAbac-excerptLine">
+            <span className="jp-StudioAbac-lineNo" aria-hidden="true">
+              {line.number}
+            </span>
+            <span className="jp-StudioAbac-visuallyHidden">
+              {trans.__('Failing condition:')}{' '}
+            </span>
+            {line.text}
+            {'\n'}
+          </mark>
+        ) : (
+          <span key={line.number} className="jp-StudioAbac-excerptLine">
+            <span className="jp-StudioAbac-lineNo" aria-hidden="true">
+              {line.number}
+            </span>
+            {line.text}
+            {'\n'}
+          </span>
+        )
+      )}
+    </pre>
+  );
+}
+
+export function StatementView(props: {
+  statement: IStatementTrace;
+  policies: IPolicySource[];
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { statement, policies, trans } = props;
+  const marked = conditionsToMark(statement);
+  const policy = policies.find(p => p.name === statement.policy);
+  const title = statement.sid ?? trans.__('statement %1', statement.index + 1);
+  return (
+    <section
+      className="jp-StudioAbac-statement"
+      aria-label={trans.__(
+        'Statement %1 of policy %2',
+        title,
+        statement.policy
+      )}
+    >
+      <h4 className="jp-StudioAbac-statementTitle">
+        <span className="jp-StudioAbac-effect" data-effect={statement.effect}>
+          {statement.effect}
+        </span>{' '}
+        <code>{title}</code>{' '}
+        <span className="jp-StudioAbac-muted">
+          {trans.__('in policy %1', statement.policy)}
+        </span>
+      </h4>
+      {marked.map((condition, i) => (
+        <ComparedValues key={i} condition={condition} trans={trans} />
+      ))}
+      <PolicyExcerpt
+        statement={statement}
+        policy={policy}
+        marked={marked}
+        trans={trans}
+      />
+    </section>
+  );
+}
+
+export function ExplanationView(props: {
+  explanation: IExplanation;
+  trans: TranslationBundle;
+  showSummary?: boolean;
+}): JSX.Element {
+  const { explanation, trans } = props;
+  const { kind, statements } = statementsToShow(explanation);
+  return (
+    <div className="jp-StudioAbac-explanation">
+      {props.showSummary !== false && (
+        <p className="jp-StudioAbac-summary">{explanation.summary}</p>
+      )}
+      {statements.length > 0 && (
+        <p className="jp-StudioAbac-muted">
+          {kind === 'deciding'
+            ? trans.__('The statements that decided:')
+            : trans.__(
+                'No statement allows this; the closest ones failed a condition:'
+              )}
+        </p>
+      )}
+      {statements.map((statement, i) => (
+        <StatementView
+          key={`${statement.policy}-${statement.index}-${i}`}
+          statement={statement}
+          policies={explanation.policies}
+          trans={trans}
+        />
+      ))}
+      {explanation.missingContextKeys.length > 0 && (
+        <p>
+          {trans.__(
+            'Keys the policies use but the request did not carry: %1',
+            explanation.missingContextKeys.join(', ')
+          )}
+        </p>
+      )}
+      {explanation.unevaluable.length > 0 && (
+        <ul aria-label={trans.__('Statements that could not be evaluated')}>
+          {explanation.unevaluable.map((u, i) => (
+            <li key={i}>
+              {trans.__('%1 in %2: %3', u.sid ?? '?', u.policy, u.reason)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
