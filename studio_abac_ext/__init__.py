@@ -25,8 +25,13 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
-    """Register the REST handlers under ``/studio-abac-ext/``."""
+    """Build the configuration and services once, then register the REST handlers."""
+    from .config import StudioAbac
+    from .explain.services import Services
+    from .handlers import SERVICES_KEY
     from .routes import setup_route_handlers
 
+    config = StudioAbac(config=server_app.config, parent=server_app)
+    server_app.web_app.settings[SERVICES_KEY] = Services(config)
     setup_route_handlers(server_app)
     server_app.log.info("Registered studio_abac_ext server extension %s", __version__)

@@ -7,11 +7,32 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 from tornado.web import RequestHandler
 
-from .handlers import EXTENSION_NAME, HealthHandler
+from .handlers import (
+    EXTENSION_NAME,
+    DenialsHandler,
+    ExperimentHandler,
+    ExperimentPreflightHandler,
+    ExperimentsHandler,
+    ExplainHandler,
+    HealthHandler,
+    IdentityHandler,
+    IsolationHandler,
+    ResourcesHandler,
+    SimulateHandler,
+)
 
 # Path patterns (tornado regular expressions) relative to the extension's namespace.
 ROUTES: list[tuple[str, type[RequestHandler]]] = [
     (r"health", HealthHandler),
+    (r"identity", IdentityHandler),
+    (r"resources", ResourcesHandler),
+    (r"experiments", ExperimentsHandler),
+    (r"experiments/preflight", ExperimentPreflightHandler),
+    (r"experiments/(?P<name>[^/]+)", ExperimentHandler),
+    (r"explain", ExplainHandler),
+    (r"admin/denials", DenialsHandler),
+    (r"admin/simulate", SimulateHandler),
+    (r"admin/isolation", IsolationHandler),
 ]
 
 

@@ -1,0 +1,88 @@
+"""Recent AccessDenied events from CloudTrail LookupEvents, newest first."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from .clients import AwsRunner
+
+log = logging.getLogger(__name__)
+DENIED_CODES = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class DenialQuery:
+    user: str | None
+    action: str | None
+    limit: int
+    max_pages: int
+
+
+def _lookup_attributes(query: DenialQuery) -> list[dict[str, str]]:
+    """CloudTrail filters on one attribute per call: the event name is the narrower one."""
+    if query.action:
+        return [{"AttributeKey": "EventName", "AttributeValue": query.action.split(":")[-1]}]
+    if query.user:
+        return [{"AttributeKey": "Username", "AttributeValue": query.user}]
+    return []
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return str(value)
+
+
+def denial_event(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The REST API's view of one CloudTrail event, or None when it is not a denial."""
+    try:
+        detail = json.loads(event.get("CloudTrailEvent") or "{}")
+    except ValueError:
+        return None
+    code = detail.get("errorCode")
+    if code not in DENIED_CODES:
+        return None
+    service = str(detail.get("eventSource", "")).split(".")[0]
+    resources = event.get("Resources") or []
+    identity = detail.get("userIdentity") or {}
+    return {
+        "id": str(event.get("EventId") or detail.get("eventID", "")),
+        "time": _iso(event.get("EventTime") or detail.get("eventTime", "")),
+        "principal": str(identity.get("arn", "")),
+        "user": event.get("Username"),
+        "action": f"{service}:{event.get('EventName') or detail.get('eventName', '')}",
+        "resource": resources[0].get("ResourceName") if resources else None,
+        "errorCode": str(code),
+        "message": detail.get("errorMessage"),
+    }
+
+
+def _wanted(event: dict[str, Any], query: DenialQuery) -> bool:
+    if query.user and query.user not in (event["user"], event["principal"]):
+        return query.user in event["principal"]
+    return not query.action or event["action"].lower() == query.action.lower()
+
+
+async def lookup_denials(runner: AwsRunner, query: DenialQuery) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"MaxResults": PAGE_SIZE}
+    attributes = _lookup_attributes(query)
+    if attributes:
+        params["LookupAttributes"] = attributes
+    for _ in range(query.max_pages):
+        reply = await runner.call("cloudtrail", "lookup_events", **params)
+        for raw in reply.get("Events", []):
+            event = denial_event(raw)
+            if event is not None and _wanted(event, query):
+                events.append(event)
+        if len(events) >= query.limit or not reply.get("NextToken"):
+            break
+        params["NextToken"] = reply["NextToken"]
+    events.sort(key=lambda e: e["time"], reverse=True)
+    return events[: query.limit]

@@ -1,0 +1,166 @@
+"""The extension's settings: ``c.StudioAbac.<trait>`` in a Jupyter config file or on the CLI.
+
+Computed defaults read the environment a Studio space (or ``studio-abac sandbox env``) provides,
+so a plain ``jupyter lab`` inside Studio needs no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from traitlets import Bool, Float, Int, List, Unicode, default, validate
+from traitlets.config import Configurable
+
+STUDIO_METADATA_PATH = "/opt/ml/metadata/resource-metadata.json"
+RESOURCE_TYPES = ("experiment", "trial", "trial-component", "training-job", "model", "endpoint")
+
+
+class StudioAbac(Configurable):
+    """Settings of the studio-abac-ext server extension."""
+
+    region = Unicode(
+        help=(
+            "AWS region of the SageMaker calls. "
+            "Default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1."
+        )
+    ).tag(config=True)
+
+    endpoint_url = Unicode(
+        "",
+        help=(
+            "AWS endpoint URL for every client (the local sandbox, a VPC endpoint). "
+            "Default: AWS_ENDPOINT_URL, else AWS's own endpoints."
+        ),
+    ).tag(config=True)
+
+    team_tag_key = Unicode(
+        "team", help="Tag key that names a resource's and a principal's team."
+    ).tag(config=True)
+
+    user_tag_key = Unicode(
+        "studiouserid", help="Tag key that names the Studio user who owns a resource or profile."
+    ).tag(config=True)
+
+    team = Unicode(
+        "",
+        help=(
+            "The caller's team when no AWS source reveals it (a Studio execution role usually "
+            "cannot read its own tags). Default: STUDIO_ABAC_TEAM."
+        ),
+    ).tag(config=True)
+
+    studio_user_id = Unicode(
+        "",
+        help=(
+            "The caller's Studio user id when neither IAM nor the user profile reveals it. "
+            "Default: STUDIO_ABAC_USER_ID."
+        ),
+    ).tag(config=True)
+
+    resource_metadata_path = Unicode(
+        help=(
+            "Path of Studio's resource-metadata.json (domain, user profile, space). "
+            f"Default: STUDIO_ABAC_RESOURCE_METADATA, else {STUDIO_METADATA_PATH}."
+        )
+    ).tag(config=True)
+
+    policy_sources = List(
+        Unicode(),
+        help=(
+            "Where the caller's policies are read from for explanations, tried in order: "
+            "'dir:/abs/path' (policy JSON files, file stem = policy name), "
+            "'s3://bucket/prefix' (JSON objects an admin publishes), 'iam' (live IAM, when "
+            "permitted). Default: STUDIO_ABAC_POLICY_SOURCES (comma-separated), else ['iam']."
+        ),
+    ).tag(config=True)
+
+    resource_types = List(
+        Unicode(),
+        default_value=list(RESOURCE_TYPES),
+        help=f"Resource types the resources endpoint offers, among {', '.join(RESOURCE_TYPES)}.",
+    ).tag(config=True)
+
+    page_size = Int(100, help="Items per page of the resources endpoint (1-100).").tag(config=True)
+
+    connect_timeout = Float(5.0, help="Seconds to wait for a connection to AWS.").tag(config=True)
+
+    read_timeout = Float(20.0, help="Seconds to wait for an AWS answer.").tag(config=True)
+
+    max_attempts = Int(
+        3, help="Attempts per AWS call in botocore's standard retry mode (1 = no retries)."
+    ).tag(config=True)
+
+    max_workers = Int(
+        8, help="Threads of the one shared pool that runs every blocking AWS call."
+    ).tag(config=True)
+
+    identity_cache_seconds = Float(
+        300.0, help="How long the caller's identity (ARN, team, user id) is reused."
+    ).tag(config=True)
+
+    policy_cache_seconds = Float(
+        30.0, help="How long the caller's policies from the policy sources are reused."
+    ).tag(config=True)
+
+    read_iam_tags = Bool(
+        True,
+        help=(
+            "Ask IAM for the caller's role or user tags. A team role usually may not, and each "
+            "denied attempt is an AccessDenied event in CloudTrail: turn off to avoid the noise."
+        ),
+    ).tag(config=True)
+
+    denial_pages = Int(
+        5,
+        help="CloudTrail LookupEvents pages (50 events each) scanned for AccessDenied events.",
+    ).tag(config=True)
+
+    @default("region")
+    def _default_region(self) -> str:
+        return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+    @default("endpoint_url")
+    def _default_endpoint_url(self) -> str:
+        return os.environ.get("AWS_ENDPOINT_URL", "")
+
+    @default("team")
+    def _default_team(self) -> str:
+        return os.environ.get("STUDIO_ABAC_TEAM", "")
+
+    @default("studio_user_id")
+    def _default_studio_user_id(self) -> str:
+        return os.environ.get("STUDIO_ABAC_USER_ID", "")
+
+    @default("resource_metadata_path")
+    def _default_metadata_path(self) -> str:
+        return os.environ.get("STUDIO_ABAC_RESOURCE_METADATA", STUDIO_METADATA_PATH)
+
+    @default("policy_sources")
+    def _default_policy_sources(self) -> list[str]:
+        raw = os.environ.get("STUDIO_ABAC_POLICY_SOURCES", "")
+        sources = [part.strip() for part in raw.split(",") if part.strip()]
+        return sources or ["iam"]
+
+    @validate("page_size")
+    def _valid_page_size(self, proposal: Any) -> int:
+        value = int(proposal["value"])
+        if not 1 <= value <= 100:
+            raise ValueError(f"StudioAbac.page_size must be 1-100 (SageMaker Search), got {value}")
+        return value
+
+    @validate("resource_types")
+    def _valid_resource_types(self, proposal: Any) -> list[str]:
+        unknown = [t for t in proposal["value"] if t not in RESOURCE_TYPES]
+        if unknown:
+            raise ValueError(f"StudioAbac.resource_types: unknown {unknown}; use {RESOURCE_TYPES}")
+        return list(proposal["value"])
+
+    @validate("policy_sources")
+    def _valid_policy_sources(self, proposal: Any) -> list[str]:
+        for source in proposal["value"]:
+            if not (source == "iam" or source.startswith(("dir:", "s3://"))):
+                raise ValueError(
+                    f"StudioAbac.policy_sources: {source!r} is not 'dir:PATH', 's3://…' or 'iam'"
+                )
+        return list(proposal["value"])

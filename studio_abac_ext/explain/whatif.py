@@ -1,0 +1,47 @@
+"""POST explain: what would AWS decide for the caller, without calling the action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..aws.errors import AwsError, AwsUnavailableError
+from ..aws.resources import resource_tags
+from ..models import ExplainInput
+from ..policy import Decision, render_summary
+from .context import as_context, caller_request, decide, unknown_principal_keys
+from .services import Services
+
+
+def decision_body(decision: Decision) -> dict[str, Any]:
+    value: str = decision.decision
+    if not decision.allowed and unknown_principal_keys(decision):
+        value = "unknown"
+    return {
+        "decision": value,
+        "summary": render_summary(decision),
+        "explanation": decision.to_dict(),
+    }
+
+
+async def explain(services: Services, body: ExplainInput) -> dict[str, Any]:
+    identity = await services.identity()
+    policies = await services.policies()
+    if policies.policies is None:
+        return {
+            "decision": "unknown",
+            "summary": f"Your policies are unknown: {policies.reason}",
+            "explanation": None,
+        }
+    tags = None
+    gives_tags = any("resourcetag/" in key.lower() for key in body.context)
+    if body.resource.startswith("arn:aws:sagemaker:") and not gives_tags:
+        try:
+            tags = await resource_tags(services.runner, body.resource)
+        except AwsUnavailableError:
+            raise
+        except AwsError:
+            tags = None  # a resource that does not exist yet, or one we may not read
+    request = caller_request(
+        identity, body.action, body.resource, resource_tags=tags, extra=as_context(body.context)
+    )
+    return decision_body(decide(policies.policies, request))
