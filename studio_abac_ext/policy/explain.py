@@ -153,39 +153,60 @@ def requirement(condition: ConditionTrace) -> str:
     return text
 
 
-def render_summary(decision: Decision) -> str:
-    """A short human sentence or two saying what decided and why."""
-    action = decision.action
-    target = resource_part(decision.resource)
-    explanation = decision.explanation
-    if decision.decision == "allowed":
-        if explanation and explanation.deciding:
-            return (
-                f"Allowed: {statement_label(explanation.deciding[0])} allows {action} on {target}."
-            )
+def _allowed_summary(explanation: Explanation | None, action: str, target: str) -> str:
+    if not (explanation and explanation.deciding):
         return f"Allowed: {action} on {target}."
-    if decision.decision == "explicitDeny":
-        if not (explanation and explanation.deciding):
-            return f"Denied explicitly: a Deny statement covers {action} on {target}."
-        deny = explanation.deciding[0]
-        text = f"Denied explicitly: {statement_label(deny)} denies {action} on {target}"
-        if deny.unevaluable_reason:
-            text += f"; it could not be evaluated ({deny.unevaluable_reason}), so it denies"
-        elif deny.conditions:
-            text += " because " + " and ".join(c.reason for c in deny.conditions[:2])
-        return text + "."
-    layer = decision.denied_at or "identity"
+    grant = explanation.deciding[0]
+    text = f"Allowed: {statement_label(grant)} allows {action} on {target}"
+    if grant.conditions:
+        text += " because " + " and ".join(c.reason for c in grant.conditions[:2])
+    return text + "."
+
+
+def _explicit_deny_summary(explanation: Explanation | None, action: str, target: str) -> str:
+    if not (explanation and explanation.deciding):
+        return f"Denied explicitly: a Deny statement covers {action} on {target}."
+    deny = explanation.deciding[0]
+    text = f"Denied explicitly: {statement_label(deny)} denies {action} on {target}"
+    if deny.unevaluable_reason:
+        text += f"; it could not be evaluated ({deny.unevaluable_reason}), so it denies"
+    elif deny.conditions:
+        text += " because " + " and ".join(c.reason for c in deny.conditions[:2])
+    return text + "."
+
+
+def _implicit_deny_summary(
+    explanation: Explanation | None, layer: str, action: str, target: str
+) -> str:
     phrase = _LAYER_PHRASES.get(layer, f"the service control policies ({layer}) do not allow")
     text = f"Denied: {phrase} {action} on {target}."
-    if explanation and explanation.closest:
+    if explanation is None:
+        return text
+    if explanation.closest:
         best = explanation.closest[0]
-        needs = " and ".join(requirement(c) for c in best.failed_conditions)
-        text += f" Closest: {statement_label(best)} allows it only when {needs}."
-    if explanation and explanation.absent_keys_that_mattered:
-        text += (
-            " Missing from the request: " + ", ".join(explanation.absent_keys_that_mattered) + "."
-        )
+        if best.unevaluable_reason:
+            text += (
+                f" Closest: {statement_label(best)} could not be evaluated "
+                f"({best.unevaluable_reason}), so it allows nothing."
+            )
+        else:
+            needs = " and ".join(requirement(c) for c in best.failed_conditions)
+            text += f" Closest: {statement_label(best)} allows it only when {needs}."
+    if explanation.absent_keys_that_mattered:
+        missing = ", ".join(explanation.absent_keys_that_mattered)
+        text += f" Missing from the request: {missing}."
     return text
+
+
+def render_summary(decision: Decision) -> str:
+    """A short human sentence or two saying what decided and why."""
+    target = resource_part(decision.resource)
+    if decision.decision == "allowed":
+        return _allowed_summary(decision.explanation, decision.action, target)
+    if decision.decision == "explicitDeny":
+        return _explicit_deny_summary(decision.explanation, decision.action, target)
+    layer = decision.denied_at or "identity"
+    return _implicit_deny_summary(decision.explanation, layer, decision.action, target)
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
