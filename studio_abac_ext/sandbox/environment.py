@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from studio_abac_ext.scenario import PolicyDocument, Scenario
@@ -96,6 +97,6 @@ def _write_policies(policies: tuple[PolicyDocument, ...], directory: Path) -> Pa
 
 def _write_atomically(path: Path, text: str) -> None:
     """Readers (a running Jupyter server) never see a half-written file."""
-    temporary = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)

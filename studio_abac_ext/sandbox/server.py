@@ -44,7 +44,7 @@ class SandboxSession(boto3.Session):
         return super().resource(*args, **kwargs)
 
 
-def _quiet_handler(base: type[WSGIRequestHandler]) -> type[WSGIRequestHandler]:
+def keep_alive_handler(base: type[WSGIRequestHandler]) -> type[WSGIRequestHandler]:
     """Keep-alive connections (clients reuse them) and no access log line per request."""
 
     class QuietHandler(base):  # type: ignore[valid-type,misc]
@@ -114,7 +114,7 @@ class Sandbox:
                 self.requested_port,
                 gateway,
                 threaded=True,
-                request_handler=_quiet_handler(MotoRequestHandler),
+                request_handler=keep_alive_handler(MotoRequestHandler),
             )
         except BaseException:
             with _running_lock:
