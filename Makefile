@@ -8,14 +8,14 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 STAMPS := .make
 export PATH := $(BIN):$(PATH)
-# Root runs JupyterLab and Chromium only with these flags.
-ROOT_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
-DEMO_PORT ?= 8888
+PERSONA ?= usera1@studio
+LAB_PORT ?= 8888
 SANDBOX_PORT ?= 5000
 
+PY_PATHS := $(wildcard studio_abac_ext tests benchmarks scripts)
 TS_SOURCES := $(shell find src style schema -type f 2>/dev/null) package.json tsconfig.json
 
-.PHONY: help setup demo test lint format clean check-python check-ts pytest jest ui-tests check-auth check-wheel
+.PHONY: help setup demo lab test lint format clean check-python check-ts pytest jest ui-tests check-auth check-wheel
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,7 +26,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMPS)/python: pyproject.toml package.json | $(BIN)/python
+$(STAMPS)/python: pyproject.toml | $(BIN)/python
 	@mkdir -p $(STAMPS)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
@@ -52,9 +52,11 @@ $(STAMPS)/ui-tests: ui-tests/package.json ui-tests/yarn.lock | $(STAMPS)/python
 	cd ui-tests && jlpm install
 	@touch $@
 
-demo: setup  ## Start JupyterLab with the extension (and the local AWS sandbox)
-	@echo "Starting JupyterLab on http://localhost:$(DEMO_PORT)/lab"
-	jupyter lab --no-browser --port=$(DEMO_PORT) $(ROOT_FLAGS) --IdentityProvider.token=
+demo: setup  ## Start the local AWS sandbox and JupyterLab as usera1's Studio session
+	PERSONA=$(PERSONA) LAB_PORT=$(LAB_PORT) SANDBOX_PORT=$(SANDBOX_PORT) scripts/demo.sh
+
+lab: setup  ## Another JupyterLab on the running sandbox: make lab PERSONA=userb1@studio LAB_PORT=8889
+	START_SANDBOX=0 PERSONA=$(PERSONA) LAB_PORT=$(LAB_PORT) SANDBOX_PORT=$(SANDBOX_PORT) scripts/demo.sh
 
 test: setup check-python check-ts pytest jest check-auth check-wheel ui-tests  ## Run every check
 	@echo "make test: every check passed"
@@ -62,16 +64,16 @@ test: setup check-python check-ts pytest jest check-auth check-wheel ui-tests  #
 lint: check-python check-ts  ## Lint Python and TypeScript/CSS without changing files
 
 check-python: setup
-	ruff check studio_abac_ext tests benchmarks scripts
-	ruff format --check studio_abac_ext tests benchmarks scripts
+	ruff check $(PY_PATHS)
+	ruff format --check $(PY_PATHS)
 	mypy
 
 check-ts: setup
 	jlpm lint:check
 
 format: setup  ## Format Python and TypeScript/CSS in place
-	ruff check --fix studio_abac_ext tests benchmarks scripts
-	ruff format studio_abac_ext tests benchmarks scripts
+	ruff check --fix $(PY_PATHS)
+	ruff format $(PY_PATHS)
 	jlpm lint
 
 pytest: setup
