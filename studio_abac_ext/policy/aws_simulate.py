@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -36,6 +37,7 @@ _AWS_FIELDS = {
     "Marker",
 }
 _OUR_FIELDS = {"SessionPolicyInputList", "ServiceControlPolicyInputList"}
+_ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$")
 _CONTEXT_TYPES = ("string", "numeric", "boolean", "date", "ip", "binary")
 
 
@@ -232,6 +234,11 @@ def simulate_custom_policy(
         raise SimulationInputError(unknown[0], "unknown field")
     policies = policy_set_from_input(payload)
     actions = _string_list(payload, "ActionNames", required=True)
+    for index, action in enumerate(actions):
+        if not _ACTION_NAME.match(action):
+            raise SimulationInputError(
+                f"ActionNames[{index}]", "must be service:Action, without wildcards (as in AWS)"
+            )
     resources = _string_list(payload, "ResourceArns") or ["*"]
     caller = payload.get("CallerArn")
     if caller is not None and not isinstance(caller, str):

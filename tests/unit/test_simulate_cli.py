@@ -203,8 +203,19 @@ def test_batch_writes_one_line_per_input_in_order_and_reports_bad_lines(
             ["--cli-input-json", '{"PolicyInputList": [], "ActionNames": ["a:b"], "Bogus": 1}'],
             "Bogus: unknown field",
         ),
+        (
+            ["--policy-input-list", '{"Statement": []}', "--action-names", "sagemaker:Delete*"],
+            "ActionNames[0]: must be service:Action, without wildcards (as in AWS)",
+        ),
     ],
-    ids=["bad-effect", "no-policies", "bad-numeric-context", "missing-file", "unknown-field"],
+    ids=[
+        "bad-effect",
+        "no-policies",
+        "bad-numeric-context",
+        "missing-file",
+        "unknown-field",
+        "wildcard-action",
+    ],
 )
 def test_bad_input_exits_2_with_a_message_naming_the_field(
     argv_tail: list[str], message: str, capsys: pytest.CaptureFixture[str]
