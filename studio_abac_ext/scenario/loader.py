@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -270,9 +271,10 @@ class _ScenarioBuilder:
         if auth_mode not in ("IAM", "SSO"):
             raise read.fail(join(path, "auth_mode"), "must be IAM or SSO")
         role_path = join(path, "default_execution_role")
+        default_id = "d-" + re.sub(r"[^a-z0-9]", "", name.lower())
         return Domain(
             name=name,
-            domain_id=read.text(data.get("id", f"d-{name.lower()}"), join(path, "id"), DOMAIN_ID),
+            domain_id=read.text(data.get("id", default_id), join(path, "id"), DOMAIN_ID),
             auth_mode=auth_mode,
             default_execution_role=self._role_ref(
                 read.required(data, "default_execution_role", path), role_path, roles
