@@ -12,6 +12,12 @@ from ..policy import Decision
 from .context import caller_request, decide
 
 
+MISSING_STEP = (
+    "Check the name: this resource does not exist. AWS checks permissions before existence, "
+    "and a missing resource has no team tag, so it is denied rather than not found."
+)
+
+
 def _resource_kind(arn: str) -> str:
     resource = arn.split(":", 5)[-1]
     return resource.split("/", 1)[0].replace("experiment-", "") if "/" in resource else "resource"
@@ -60,6 +66,7 @@ def denial_body(
     policies: KnownPolicies,
     resource_tags: Mapping[str, str] | None,
     team_key: str,
+    missing: bool = False,
 ) -> dict[str, Any]:
     decision = None
     if identity is not None and policies.policies is not None:
@@ -88,7 +95,7 @@ def denial_body(
         "summary": summary,
         "explanation": explanation,
         "policies": policies.to_dict(),
-        "nextStep": next_step(
-            denied.action, denied.resource, identity, resource_tags, team_key, decision
-        ),
+        "nextStep": MISSING_STEP
+        if missing
+        else next_step(denied.action, denied.resource, identity, resource_tags, team_key, decision),
     }

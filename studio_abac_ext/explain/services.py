@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from ..aws.clients import AwsClients, AwsRunner, AwsSettings
-from ..aws.errors import AwsAccessDeniedError, AwsError
+from ..aws.errors import AwsAccessDeniedError, AwsError, AwsNotFoundError
 from ..aws.identity import CallerIdentity, IdentitySettings, resolve_identity
 from ..aws.policy_sources import KnownPolicies, load_policies
 from ..aws.resources import resource_tags
@@ -104,12 +104,15 @@ class Services:
             identity = None
             policies = KnownPolicies(None, None, f"AWS failed while reading them ({error.code})")
         tags = denied.resource_tags
+        missing = False
         if tags is None and denied.resource.startswith("arn:aws:sagemaker:"):
             try:
                 tags = await resource_tags(self.runner, denied.resource)
+            except AwsNotFoundError:
+                missing = True
             except AwsError as error:
                 log.info("no tags for %s to explain a denial: %s", denied.resource, error.code)
-        return denial_body(denied, identity, policies, tags, self.team_key)
+        return denial_body(denied, identity, policies, tags, self.team_key, missing)
 
     def shutdown(self) -> None:
         self.runner.shutdown()
