@@ -11,7 +11,6 @@ from ..aws.policy_sources import KnownPolicies
 from ..policy import Decision
 from .context import caller_request, decide
 
-
 MISSING_STEP = (
     "Check the name: this resource does not exist. AWS checks permissions before existence, "
     "and a missing resource has no team tag, so it is denied rather than not found."

@@ -42,13 +42,22 @@ def studio_abac_config() -> dict[str, Any]:
 
 
 @pytest.fixture
+def aws_endpoint() -> str | None:
+    """Another AWS endpoint for the persona (a fault), or None for the sandbox's."""
+    return None
+
+
+@pytest.fixture
 def persona_env(
     fresh_sandbox: Sandbox,
     persona: str,
     persona_team: str | None,
+    aws_endpoint: str | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> dict[str, str]:
     env = fresh_sandbox.env_for(persona)
+    if aws_endpoint:
+        env["AWS_ENDPOINT_URL"] = aws_endpoint
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     if persona_team:

@@ -1,4 +1,4 @@
-"""What-if explanations for the caller, and the admin endpoints answered with the caller's rights."""
+"""What-if explanations for the caller; admin endpoints answered with the caller's rights."""
 
 from __future__ import annotations
 
