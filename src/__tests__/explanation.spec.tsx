@@ -1,0 +1,163 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import React from 'react';
+
+import {
+  accessDeniedDetails,
+  AccessDeniedBody
+} from '../components/AccessDenied';
+import {
+  excerpt,
+  ExplanationView,
+  sideLabel,
+  statementsToShow
+} from '../components/ExplanationView';
+import { IAccessDeniedBody, IExplanation } from '../tokens';
+import createAllowed from './fixtures/explanation-create-allowed.json';
+import deleteDenied from './fixtures/explanation-delete-denied.json';
+import { buttonByName, cleanup, clickButton, render } from './render';
+
+const trans = nullTranslator.load('studio_abac_ext');
+// The fixtures are the policy engine's own output (Decision.to_dict()) for the document's policies.
+const denied = deleteDenied as IExplanation;
+const allowed = createAllowed as IExplanation;
+
+const ACCESS_DENIED: IAccessDeniedBody = {
+  error: 'AccessDenied',
+  message:
+    'User: arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker is not authorized to perform: sagemaker:DeleteExperiment on resource: arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1',
+  action: 'sagemaker:DeleteExperiment',
+  resource:
+    'arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1',
+  caller:
+    'arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker',
+  explanation: denied,
+  nextStep: 'Only members of TeamA can delete it: ask its owner usera1.'
+};
+
+afterEach(cleanup);
+
+describe('ExplanationView', () => {
+  it('shows the closest statement of an implicit deny with both compared values', () => {
+    // Given Team B's denied delete of Team A's experiment
+    // When the explanation is shown
+    const node = render(<ExplanationView explanation={denied} trans={trans} />);
+    const text = node.textContent ?? '';
+    // Then it names the statement and its policy, and sets TeamB against TeamA
+    expect(text).toContain('AmazonSageMakerUpdateDeleteExecutePolicy');
+    expect(text).toContain('in policy team-3-studio-developer');
+    const sides = Array.from(
+      node.querySelectorAll('.jp-StudioAbac-compareSide')
+    ).map(s => [
+      s.querySelector('dt')?.textContent,
+      s.querySelector('dd')?.textContent
+    ]);
+    expect(sides).toEqual([
+      ['Yours (team tag)', 'TeamB'],
+      ["The resource's (team tag)", 'TeamA']
+    ]);
+  });
+
+  it('highlights exactly the failing condition line of the policy excerpt', () => {
+    const node = render(<ExplanationView explanation={denied} trans={trans} />);
+    const marks = Array.from(node.querySelectorAll('mark'));
+    expect(marks).toHaveLength(1);
+    expect(marks[0].textContent).toContain(
+      '"aws:PrincipalTag/team": "${sagemaker:ResourceTag/team}"'
+    );
+    expect(marks[0].textContent).toContain('Failing condition:');
+    // And the excerpt spans the whole statement
+    const pre = node.querySelector('pre');
+    expect(pre?.getAttribute('aria-label')).toBe(
+      'Policy team-3-studio-developer, lines 54 to 72'
+    );
+  });
+
+  it('shows the deciding Allow of an allowed create', () => {
+    const { kind, statements } = statementsToShow(allowed);
+    expect(kind).toBe('deciding');
+    expect(statements[0].sid).toBe('AmazonSageMakerCreate');
+    const node = render(
+      <ExplanationView explanation={allowed} trans={trans} />
+    );
+    expect(node.textContent).toContain('The statements that decided:');
+  });
+
+  it('labels sides by the kind of key', () => {
+    expect(sideLabel('aws:RequestTag/team', trans)).toBe(
+      "The request's (team tag)"
+    );
+    expect(sideLabel('aws:ResourceTag/team', trans)).toBe(
+      "The resource's (team tag)"
+    );
+    expect(sideLabel('aws:SourceIp', trans)).toBe('aws:SourceIp');
+  });
+
+  it('cuts an excerpt from the policy text by 1-based inclusive lines', () => {
+    const policy = { name: 'p', type: 'identity', text: 'a\nb\nc\nd' };
+    expect(excerpt(policy, [2, 3])).toEqual([
+      { number: 2, text: 'b' },
+      { number: 3, text: 'c' }
+    ]);
+    expect(excerpt(undefined, [1, 2])).toEqual([]);
+  });
+});
+
+describe('Access denied', () => {
+  it('shows the summary, Why, What you can do and copies the full details', () => {
+    // Given the 403 body of a denied delete
+    const copies: string[] = [];
+    const node = render(
+      <AccessDeniedBody
+        body={ACCESS_DENIED}
+        request={{
+          label: 'Delete experiment usera1teamaexperiment1',
+          method: 'DELETE',
+          path: 'experiments/usera1teamaexperiment1'
+        }}
+        trans={trans}
+        copy={text => copies.push(text)}
+      />
+    );
+    // Then the sections are there
+    const headings = Array.from(node.querySelectorAll('h3')).map(
+      h => h.textContent
+    );
+    expect(headings).toEqual(['Why', 'What you can do']);
+    expect(node.textContent).toContain(denied.summary);
+    expect(node.textContent).toContain(ACCESS_DENIED.nextStep);
+    // When the copy button is pressed
+    clickButton(node, 'Copy details for a support ticket');
+    // Then the clipboard text holds the AWS message, the request and the explanation
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toContain(ACCESS_DENIED.message);
+    expect(copies[0]).toContain(
+      'Request: Delete experiment usera1teamaexperiment1 (DELETE experiments/usera1teamaexperiment1)'
+    );
+    expect(copies[0]).toContain('AmazonSageMakerUpdateDeleteExecutePolicy');
+    expect(copies[0]).toContain(
+      'aws:PrincipalTag/team (TeamB) does not equal TeamA'
+    );
+    expect(node.querySelector('[role="status"]')?.textContent).toBe(
+      'Copied to the clipboard.'
+    );
+  });
+
+  it('still explains itself when the policies could not be read', () => {
+    const body = { ...ACCESS_DENIED, explanation: null };
+    const node = render(
+      <AccessDeniedBody
+        body={body}
+        request={null}
+        trans={trans}
+        copy={() => undefined}
+      />
+    );
+    expect(node.textContent).toContain('could not read the policies');
+    expect(
+      buttonByName(node, 'Copy details for a support ticket')
+    ).toBeTruthy();
+    expect(accessDeniedDetails(body, null)).toContain(
+      'What you can do: Only members of TeamA'
+    );
+  });
+});

@@ -1,0 +1,223 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import React from 'react';
+import { act } from 'react-dom/test-utils';
+
+import { StudioAbacResponseError } from '../api';
+import { IResourceActions, ResourcesPanel } from '../components/ResourcesPanel';
+import { visibleRange } from '../components/VirtualList';
+import { ResourcesModel } from '../model';
+import { IResource } from '../tokens';
+import { experiment, PagedResources } from './resourceFixtures';
+import { buttonByName, cleanup, clickButton, render } from './render';
+
+const trans = nullTranslator.load('studio_abac_ext');
+
+/** Records what the panel asked the sidebar to do. */
+function recordingActions(): IResourceActions & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    newExperiment: () => calls.push('new'),
+    refresh: () => calls.push('refresh'),
+    delete: (r: IResource) => calls.push(`delete ${r.name}`),
+    why: (r: IResource) => calls.push(`why ${r.name}`),
+    copyArn: (r: IResource) => calls.push(`copy ${r.arn}`)
+  };
+}
+
+async function loadedModel(
+  resources: IResource[],
+  scope: 'team' | 'all' = 'team'
+) {
+  const model = new ResourcesModel(new PagedResources(resources, 10_000), {
+    pageSize: 10_000
+  });
+  await model.loadIdentity();
+  await model.setScope(scope);
+  if (scope === 'team') {
+    await model.refresh();
+  }
+  return model;
+}
+
+afterEach(cleanup);
+
+describe('ResourcesPanel', () => {
+  it('shows the caller, their team and where the team came from', async () => {
+    const model = await loadedModel([]);
+    const node = render(
+      <ResourcesPanel
+        model={model}
+        actions={recordingActions()}
+        trans={trans}
+      />
+    );
+    const header = node.querySelector('[aria-label="Signed in as"]');
+    expect(header?.textContent).toContain('userb1');
+    expect(header?.textContent).toContain('TeamB');
+    expect(header?.textContent).toContain("from your role's team tag");
+  });
+
+  it('offers the type and scope selectors with their labels', async () => {
+    const model = await loadedModel([]);
+    const node = render(
+      <ResourcesPanel
+        model={model}
+        actions={recordingActions()}
+        trans={trans}
+      />
+    );
+    const scope = node.querySelector<HTMLSelectElement>(
+      'select[aria-label="Scope"]'
+    );
+    expect(Array.from(scope?.options ?? []).map(o => o.text)).toEqual([
+      'My team',
+      'Mine',
+      'All teams'
+    ]);
+    const type = node.querySelector<HTMLSelectElement>(
+      'select[aria-label="Resource type"]'
+    );
+    expect(type?.options).toHaveLength(6);
+    expect(
+      node.querySelector('input[aria-label="Search by name"]')
+    ).not.toBeNull();
+  });
+
+  it('lists rows with named actions and a denied badge that still lets you ask why', async () => {
+    // Given "All teams" with one experiment of each team
+    const actions = recordingActions();
+    const model = await loadedModel(
+      [
+        experiment('userb1-exp', 'TeamB', 'userb1'),
+        experiment('usera1teamaexperiment1', 'TeamA', 'usera1', 'denied')
+      ],
+      'all'
+    );
+    const node = render(
+      <ResourcesPanel model={model} actions={actions} trans={trans} />
+    );
+    // Then the list holds both, with per-row actions named after the row
+    const rows = Array.from(node.querySelectorAll('[role="listitem"]'));
+    expect(rows).toHaveLength(2);
+    const teamA = rows[1] as HTMLElement;
+    expect(teamA.textContent).toContain('usera1');
+    expect(teamA.querySelector('.jp-StudioAbac-badge')?.textContent).toBe(
+      'Denied'
+    );
+    expect(rows[0].querySelector('.jp-StudioAbac-badge')).toBeNull();
+    // When the denied row's actions are used
+    clickButton(teamA, 'Delete usera1teamaexperiment1');
+    clickButton(teamA, "Why can't I delete usera1teamaexperiment1?");
+    clickButton(teamA, 'Copy ARN usera1teamaexperiment1');
+    // Then each reaches the sidebar
+    expect(actions.calls).toEqual([
+      'delete usera1teamaexperiment1',
+      'why usera1teamaexperiment1',
+      'copy arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1'
+    ]);
+  });
+
+  it('opens the details of a row with its tags, ARN and owner', async () => {
+    const model = await loadedModel([
+      experiment('userb1-exp', 'TeamB', 'userb1')
+    ]);
+    const node = render(
+      <ResourcesPanel
+        model={model}
+        actions={recordingActions()}
+        trans={trans}
+      />
+    );
+    clickButton(node, 'Show details of userb1-exp');
+    const details = node.querySelector('[aria-label="Details of userb1-exp"]');
+    expect(details).not.toBeNull();
+    const tagRows = Array.from(details?.querySelectorAll('tbody tr') ?? []).map(
+      tr => Array.from(tr.querySelectorAll('td')).map(td => td.textContent)
+    );
+    expect(tagRows).toEqual([
+      ['team', 'TeamB'],
+      ['studiouserid', 'userb1']
+    ]);
+    expect(details?.textContent).toContain(
+      'arn:aws:sagemaker:us-east-1:123456789012:experiment/userb1-exp'
+    );
+    clickButton(node, 'Close details');
+    expect(
+      node.querySelector('[aria-label="Details of userb1-exp"]')
+    ).toBeNull();
+  });
+
+  it('renders only a window of 10,000 rows and moves it as the list scrolls', async () => {
+    // Given 10,000 experiments of Team B
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      experiment(`exp-${String(i).padStart(5, '0')}`, 'TeamB', 'userb1')
+    );
+    const model = await loadedModel(many);
+    const node = render(
+      <ResourcesPanel
+        model={model}
+        actions={recordingActions()}
+        trans={trans}
+      />
+    );
+    // Then far fewer rows than 10,000 are in the DOM, each telling its place in the whole
+    const rows = () => Array.from(node.querySelectorAll('[role="listitem"]'));
+    expect(rows().length).toBeLessThan(60);
+    expect(rows()[0].getAttribute('aria-setsize')).toBe('10000');
+    // When the list scrolls to its end
+    const scroller = node.querySelector(
+      '.jp-StudioAbac-virtualList'
+    ) as HTMLElement;
+    act(() => {
+      scroller.scrollTop = 44 * 9_990;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    // Then the last rows are rendered
+    const last = rows()[rows().length - 1];
+    expect(last.getAttribute('aria-posinset')).toBe('10000');
+    expect(last.textContent).toContain('exp-09999');
+  });
+
+  it('says what to do when the list is empty or fails', async () => {
+    const actions = recordingActions();
+    const model = await loadedModel([]);
+    const node = render(
+      <ResourcesPanel model={model} actions={actions} trans={trans} />
+    );
+    expect(node.textContent).toContain('Choose "All teams"');
+    expect(node.textContent).toContain('Create one with "New experiment".');
+
+    const failing = new PagedResources([], 10);
+    failing.failNext = new StudioAbacResponseError(
+      new Response(null, { status: 503 }),
+      {
+        error: 'AwsUnavailable',
+        message: 'SageMaker is not answering.',
+        retryAfter: 7
+      }
+    );
+    const broken = new ResourcesModel(failing);
+    await broken.refresh();
+    const node2 = render(
+      <ResourcesPanel model={broken} actions={actions} trans={trans} />
+    );
+    expect(node2.querySelector('[role="alert"]')?.textContent).toContain(
+      'SageMaker is not answering. Try again in 7 seconds.'
+    );
+    clickButton(node2, 'Try again');
+    expect(actions.calls).toContain('refresh');
+    expect(buttonByName(node2, 'New experiment')).toBeTruthy();
+  });
+});
+
+describe('visibleRange', () => {
+  it('covers the view plus the overscan, clipped to the list', () => {
+    expect(visibleRange(0, 440, 44, 10_000, 5)).toEqual([0, 15]);
+    expect(visibleRange(44 * 100, 440, 44, 10_000, 5)).toEqual([95, 115]);
+    expect(visibleRange(44 * 9_995, 440, 44, 10_000, 5)).toEqual([
+      9_990, 10_000
+    ]);
+    expect(visibleRange(0, 440, 44, 0, 5)).toEqual([0, 0]);
+  });
+});
