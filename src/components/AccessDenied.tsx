@@ -2,12 +2,7 @@
  * The "Access denied" dialog, shown for every 403 of the server extension, and the one place
  * that turns a failed request into something the user sees.
  */
-import {
-  Clipboard,
-  Dialog,
-  showDialog,
-  showErrorMessage
-} from '@jupyterlab/apputils';
+import { Clipboard, Dialog, showErrorMessage } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
@@ -124,13 +119,16 @@ export async function showAccessDenied(
   request: IRequestDescription | null,
   trans: TranslationBundle
 ): Promise<void> {
-  await showDialog({
+  const dialog = new Dialog({
     title: trans.__('Access denied'),
     body: ReactWidget.create(
       <AccessDeniedBody body={body} request={request} trans={trans} />
     ),
     buttons: [Dialog.okButton({ label: trans.__('Close') })]
   });
+  // A dialog with a widget body has no accessible name of its own: give it its title.
+  dialog.node.setAttribute('aria-label', trans.__('Access denied'));
+  await dialog.launch();
 }
 
 /**

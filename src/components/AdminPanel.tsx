@@ -9,7 +9,12 @@ import React, { useCallback, useEffect, useState } from 'react';
 
 import { StudioAbacAPI } from '../api';
 import { IDecisionResult, IDenialEvent, IFinding } from '../tokens';
-import { errorMessage, showRequestError } from './AccessDenied';
+import { StudioAbacResponseError } from '../api';
+import {
+  errorMessage,
+  showAccessDenied,
+  showRequestError
+} from './AccessDenied';
 import { ExplanationView } from './ExplanationView';
 
 export type IAdminAPI = Pick<
@@ -34,6 +39,47 @@ export function parseTagLines(
     tags[trimmed.slice(0, at).trim()] = trimmed.slice(at + 1).trim();
   }
   return { tags };
+}
+
+/**
+ * A failure shown in place; an access denial also offers its explanation (and opens it at once
+ * when the user asked for the action, rather than when the view loaded).
+ */
+function ErrorNotice(props: {
+  error: unknown;
+  label: string;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { error, label, trans } = props;
+  if (!error) {
+    return null;
+  }
+  const denied =
+    error instanceof StudioAbacResponseError ? error.accessDenied : null;
+  return (
+    <div role="alert" className="jp-StudioAbac-serverError">
+      {errorMessage(error, trans)}{' '}
+      {denied && (
+        <button
+          type="button"
+          className="jp-StudioAbac-why"
+          onClick={() => void showAccessDenied(denied, { label }, trans)}
+        >
+          {trans.__('Why was access denied?')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+async function reportIfDenied(
+  error: unknown,
+  label: string,
+  trans: TranslationBundle
+): Promise<void> {
+  if (error instanceof StudioAbacResponseError && error.accessDenied) {
+    await showAccessDenied(error.accessDenied, { label }, trans);
+  }
 }
 
 function DecisionView(props: {
@@ -73,19 +119,25 @@ function Denials(props: {
   const [user, setUser] = useState('');
   const [action, setAction] = useState('');
   const [events, setEvents] = useState<IDenialEvent[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const answer = await api.denials({ user, action, limit: 50 });
-      setEvents(answer.events);
-    } catch (e) {
-      setEvents([]);
-      setError(errorMessage(e, trans));
-    }
-  }, [api, user, action, trans]);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(
+    async (askedByUser: boolean) => {
+      setError(null);
+      try {
+        const answer = await api.denials({ user, action, limit: 50 });
+        setEvents(answer.events);
+      } catch (e) {
+        setEvents([]);
+        setError(e);
+        if (askedByUser) {
+          await reportIfDenied(e, 'List recent denials', trans);
+        }
+      }
+    },
+    [api, user, action, trans]
+  );
   useEffect(() => {
-    void load();
+    void load(false);
     // Load once on open; later loads follow the filters' "Apply".
   }, []);
 
@@ -121,7 +173,7 @@ function Denials(props: {
         className="jp-StudioAbac-row"
         onSubmit={e => {
           e.preventDefault();
-          void load();
+          void load(true);
         }}
       >
         <input
@@ -142,7 +194,7 @@ function Denials(props: {
           {trans.__('Apply filters')}
         </button>
       </form>
-      {error && <p role="alert">{error}</p>}
+      <ErrorNotice error={error} label="List recent denials" trans={trans} />
       {events === null ? (
         <p role="status">{trans.__('Loading denials…')}</p>
       ) : events.length === 0 && !error ? (
@@ -212,7 +264,7 @@ function Simulate(props: {
   const [resourceTags, setResourceTags] = useState('');
   const [requestTags, setRequestTags] = useState('');
   const [result, setResult] = useState<IDecisionResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   const run = async () => {
     const parsedResource = parseTagLines(resourceTags);
@@ -236,7 +288,8 @@ function Simulate(props: {
       );
     } catch (e) {
       setResult(null);
-      setError(errorMessage(e, trans));
+      setError(e);
+      await reportIfDenied(e, `Simulate ${action}`, trans);
     }
   };
 
@@ -304,7 +357,7 @@ function Simulate(props: {
           </button>
         </div>
       </form>
-      {error && <p role="alert">{error}</p>}
+      <ErrorNotice error={error} label={`Simulate ${action}`} trans={trans} />
       {result && <DecisionView result={result} trans={trans} />}
     </section>
   );
@@ -317,7 +370,7 @@ function Isolation(props: {
   const { api, trans } = props;
   const [role, setRole] = useState('');
   const [findings, setFindings] = useState<IFinding[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [checking, setChecking] = useState(false);
   const run = async () => {
     setChecking(true);
@@ -326,7 +379,8 @@ function Isolation(props: {
       setFindings((await api.isolation(role || undefined)).findings);
     } catch (e) {
       setFindings(null);
-      setError(errorMessage(e, trans));
+      setError(e);
+      await reportIfDenied(e, 'Check isolation', trans);
     } finally {
       setChecking(false);
     }
@@ -359,7 +413,7 @@ function Isolation(props: {
           {checking ? trans.__('Checking…') : trans.__('Check isolation')}
         </button>
       </form>
-      {error && <p role="alert">{error}</p>}
+      <ErrorNotice error={error} label="Check isolation" trans={trans} />
       {findings && findings.length === 0 && (
         <p role="status">
           {trans.__('No findings: the role keeps teams apart.')}

@@ -500,6 +500,7 @@ export async function showNewExperimentDialog(
     ],
     submit: () => body.submit()
   });
+  dialog.node.setAttribute('aria-label', trans.__('New experiment'));
   const result = await dialog.launch();
   return result.button.accept ? result.value : null;
 }
