@@ -199,3 +199,31 @@ def test_s3_follows_the_supporting_services_policy(fresh_sandbox: Sandbox) -> No
         team_a.list_buckets()
     with pytest.raises(ClientError):
         team_a.put_object(Bucket="sagemaker-studio-abac-sandbox", Key="data.csv", Body=b"1")
+
+
+def test_an_explicit_deny_added_through_iam_wins_and_says_so(fresh_sandbox: Sandbox) -> None:
+    # Given the admin adds an inline policy denying usera2 every presigned URL
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "NoStudio",
+                "Effect": "Deny",
+                "Action": "sagemaker:CreatePresignedDomainUrl",
+                "Resource": "*",
+            }
+        ],
+    }
+    fresh_sandbox.session_for("admin").client("iam").put_user_policy(
+        UserName="usera2", PolicyName="no-studio", PolicyDocument=json.dumps(deny)
+    )
+    # When usera2 opens their own Studio, which the document's policy allows
+    sagemaker = fresh_sandbox.session_for("usera2").client("sagemaker")
+    with pytest.raises(ClientError) as caught:
+        sagemaker.create_presigned_domain_url(DomainId=DOMAIN, UserProfileName="usera2")
+    # Then the explicit deny wins, and the message says it was an explicit deny
+    assert caught.value.response["Error"]["Message"].endswith(
+        "with an explicit deny in an identity-based policy"
+    )
+    decision = fresh_sandbox.audit.events()[-1]
+    assert (decision["decision"], decision["deciding"]) == ("explicitDeny", ["no-studio/NoStudio"])
