@@ -41,6 +41,8 @@ class AccessCheck:
     tag_keys: Sequence[str] | None = None
     resource_policies: tuple[NamedPolicy, ...] = ()
     region: str = ""
+    # sts:AssumeRole needs the role's trust policy to allow, whatever identity policies say.
+    resource_policy_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,46 +62,36 @@ class Authorizer:
         self.resource_tags = resource_tags
 
     def check(self, caller: Caller, check: AccessCheck, creates: bool = False) -> AccessResult:
-        identity = _parsed(caller.identity_policies, "identity")
-        boundary = _parsed((caller.boundary,), "boundary") if caller.boundary else None
-        session_text = caller.session.session_policy if caller.session else None
-        session = (
-            _parsed((NamedPolicy("session-policy", session_text),), "session")
-            if session_text
-            else None
-        )
-        resource_policies = _parsed(check.resource_policies, "resource")
-        policies = PolicySet(
-            identity=identity, resource=resource_policies, boundary=boundary, session=session
-        )
+        policies = _policy_set(caller, check)
         result: AccessResult | None = None
         for resource in check.resources:
-            context = self._context(caller, check, resource, creates)
-            decision = evaluate(
-                Request(
-                    action=check.action,
-                    resource=resource,
-                    principal_arn=caller.arn,
-                    context=context,
-                ),
-                policies,
-                explain=False,
-            )
-            deciding = tuple(
-                f"{ref.policy}/{ref.sid or ref.index}" for ref in decision.matched_statements
-            )
-            message = ""
-            if not decision.allowed:
-                message = denial_message(
-                    caller.arn, check.action, resource, decision.decision, decision.denied_at
-                )
-            result = AccessResult(
-                decision.allowed, decision.decision, check.action, resource, deciding, message
-            )
-            if not decision.allowed:
+            result = self._decide(caller, check, resource, policies, creates)
+            if not result.allowed:
                 return result
         assert result is not None, "an access check names at least one resource"
         return result
+
+    def _decide(
+        self, caller: Caller, check: AccessCheck, resource: str, policies: PolicySet, creates: bool
+    ) -> AccessResult:
+        request = Request(
+            action=check.action,
+            resource=resource,
+            principal_arn=caller.arn,
+            context=self._context(caller, check, resource, creates),
+        )
+        decision = evaluate(request, policies, explain=False)
+        verdict, layer = decision.decision, decision.denied_at
+        refs = decision.matched_statements
+        trusted = any(ref.policy_type == "resource" for ref in refs)
+        if verdict == "allowed" and check.resource_policy_required and not trusted:
+            verdict, layer, refs = "implicitDeny", "resource", ()
+        deciding = tuple(f"{ref.policy}/{ref.sid or ref.index}" for ref in refs)
+        allowed = verdict == "allowed"
+        message = (
+            "" if allowed else denial_message(caller.arn, check.action, resource, verdict, layer)
+        )
+        return AccessResult(allowed, verdict, check.action, resource, deciding, message)
 
     def _context(
         self, caller: Caller, check: AccessCheck, resource: str, creates: bool
@@ -127,6 +119,18 @@ class Authorizer:
             service=check.service,
             extra=extra,
         )
+
+
+def _policy_set(caller: Caller, check: AccessCheck) -> PolicySet:
+    boundary = _parsed((caller.boundary,), "boundary") if caller.boundary else None
+    session_text = caller.session.session_policy if caller.session else None
+    session_policy = NamedPolicy("session-policy", session_text) if session_text else None
+    return PolicySet(
+        identity=_parsed(caller.identity_policies, "identity"),
+        resource=_parsed(check.resource_policies, "resource"),
+        boundary=boundary,
+        session=_parsed((session_policy,), "session") if session_policy else None,
+    )
 
 
 def denial_message(

@@ -60,7 +60,15 @@ class AssumeRole:
             if role
             else ()
         )
-        checks = [AccessCheck("sts", "sts:AssumeRole", (role_arn,), resource_policies=trust)]
+        checks = [
+            AccessCheck(
+                "sts",
+                "sts:AssumeRole",
+                (role_arn,),
+                resource_policies=trust,
+                resource_policy_required=True,
+            )
+        ]
         new_tags = query_tags(params)
         if new_tags:
             checks.append(
@@ -70,6 +78,7 @@ class AssumeRole:
                     (role_arn,),
                     request_tags=new_tags,
                     resource_policies=trust,
+                    resource_policy_required=True,
                 )
             )
         session = RoleSession(

@@ -227,3 +227,29 @@ def test_an_explicit_deny_added_through_iam_wins_and_says_so(fresh_sandbox: Sand
     )
     decision = fresh_sandbox.audit.events()[-1]
     assert (decision["decision"], decision["deciding"]) == ("explicitDeny", ["no-studio/NoStudio"])
+
+
+def test_identity_policies_alone_cannot_assume_a_role_that_does_not_trust_the_caller(
+    fresh_sandbox: Sandbox,
+) -> None:
+    # Given usera1 is granted sts:AssumeRole on every role through an identity policy
+    allow = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+    }
+    fresh_sandbox.session_for("admin").client("iam").put_user_policy(
+        UserName="usera1", PolicyName="assume-anything", PolicyDocument=json.dumps(allow)
+    )
+    sts = fresh_sandbox.session_for("usera1").client("sts")
+    # When usera1 assumes Team B's role, whose trust policy names only SageMaker
+    with pytest.raises(ClientError) as caught:
+        sts.assume_role(
+            RoleArn=f"arn:aws:iam::{ACCOUNT}:role/SageMakerStudioDeveloperTeamBRole",
+            RoleSessionName="sneaky",
+        )
+    # Then it is denied: a role's trust policy must allow the caller
+    assert caught.value.response["Error"]["Code"] == "AccessDenied"
+    assert (
+        "because no resource-based policy allows the sts:AssumeRole action"
+        in (caught.value.response["Error"]["Message"])
+    )
