@@ -6,6 +6,7 @@ import {
   AccessDeniedBody
 } from '../components/AccessDenied';
 import {
+  compactExcerpt,
   excerpt,
   ExplanationView,
   sideLabel,
@@ -159,5 +160,28 @@ describe('Access denied', () => {
     expect(accessDeniedDetails(body, null)).toContain(
       'What you can do: Only members of TeamA'
     );
+  });
+});
+
+describe('compactExcerpt', () => {
+  const lines = Array.from({ length: 19 }, (_, i) => ({
+    number: 54 + i,
+    text: `line ${54 + i}`
+  }));
+
+  it('keeps the head, the marked condition with context and the last line', () => {
+    // Given a 19-line statement whose condition sits on line 69
+    // When it is compacted around that line
+    const parts = compactExcerpt(lines, [[69, 69]]);
+    // Then lines 57-66 are one gap, and 67-71 and 72 are shown, 69 marked
+    const shown = parts.map(p =>
+      p.kind === 'gap' ? `gap ${p.count}` : p.number
+    );
+    expect(shown).toEqual([54, 55, 56, 'gap 10', 67, 68, 69, 70, 71, 72]);
+    expect(parts.filter(p => p.kind === 'line' && p.marked)).toHaveLength(1);
+  });
+
+  it('keeps every line when nothing is marked', () => {
+    expect(compactExcerpt(lines, [])).toHaveLength(19);
   });
 });

@@ -53,6 +53,53 @@ export function excerpt(
   return result;
 }
 
+/** Lines kept around a marked condition, and at the start of a statement (brace, Sid, Effect). */
+const CONTEXT_LINES = 2;
+const HEAD_LINES = 3;
+
+/** One line of an excerpt, or a gap standing for the lines left out. */
+export type ExcerptPart =
+  | { kind: 'line'; number: number; text: string; marked: boolean }
+  | { kind: 'gap'; count: number };
+
+/**
+ * The statement's text, shortened when a condition is marked: its head, the marked conditions
+ * with a little context, and its last line, so the failing part is visible without scrolling.
+ */
+export function compactExcerpt(
+  lines: { number: number; text: string }[],
+  marked: number[][]
+): ExcerptPart[] {
+  const isMarked = (n: number) =>
+    marked.some(([start, end]) => n >= start && n <= end);
+  if (lines.length === 0) {
+    return [];
+  }
+  const first = lines[0].number;
+  const last = lines[lines.length - 1].number;
+  const keep = (n: number) =>
+    marked.length === 0 ||
+    n < first + HEAD_LINES ||
+    n === last ||
+    marked.some(
+      ([start, end]) => n >= start - CONTEXT_LINES && n <= end + CONTEXT_LINES
+    );
+  const parts: ExcerptPart[] = [];
+  for (const line of lines) {
+    if (keep(line.number)) {
+      parts.push({ kind: 'line', ...line, marked: isMarked(line.number) });
+      continue;
+    }
+    const previous = parts[parts.length - 1];
+    if (previous?.kind === 'gap') {
+      previous.count += 1;
+    } else {
+      parts.push({ kind: 'gap', count: 1 });
+    }
+  }
+  return parts;
+}
+
 /** Who a condition key describes, as a person would say it. */
 export function sideLabel(key: string, trans: TranslationBundle): string {
   const tag = key.split('/')[1] ?? '';
@@ -131,8 +178,10 @@ function PolicyExcerpt(props: {
   if (lines.length === 0) {
     return null;
   }
-  const isMarked = (n: number) =>
-    marked.some(c => c.lines.length > 1 && n >= c.lines[0] && n <= c.lines[1]);
+  const parts = compactExcerpt(
+    lines,
+    marked.filter(c => c.lines.length > 1).map(c => c.lines)
+  );
   return (
     <pre
       className="jp-StudioAbac-excerpt"
@@ -143,28 +192,49 @@ function PolicyExcerpt(props: {
         statement.lines[1]
       )}
     >
-      {lines.map(line =>
-        isMarked(line.number) ? (
-          <mark key={line.number} className="jp-StudioAbac-excerptLine">
+      {parts.map((part, i) => {
+        if (part.kind === 'gap') {
+          return (
+            <span
+              key={`gap-${i}`}
+              className="jp-StudioAbac-excerptLine jp-StudioAbac-excerptGap"
+            >
+              <span className="jp-StudioAbac-lineNo" aria-hidden="true">
+                ⋮
+              </span>
+              {trans._n(
+                '(%1 line left out)',
+                '(%1 lines left out)',
+                part.count
+              )}
+              {'\n'}
+            </span>
+          );
+        }
+        const content = (
+          <>
             <span className="jp-StudioAbac-lineNo" aria-hidden="true">
-              {line.number}
+              {part.number}
             </span>
-            <span className="jp-StudioAbac-visuallyHidden">
-              {trans.__('Failing condition:')}{' '}
-            </span>
-            {line.text}
+            {part.marked && (
+              <span className="jp-StudioAbac-visuallyHidden">
+                {trans.__('Failing condition:')}{' '}
+              </span>
+            )}
+            {part.text}
             {'\n'}
+          </>
+        );
+        return part.marked ? (
+          <mark key={part.number} className="jp-StudioAbac-excerptLine">
+            {content}
           </mark>
         ) : (
-          <span key={line.number} className="jp-StudioAbac-excerptLine">
-            <span className="jp-StudioAbac-lineNo" aria-hidden="true">
-              {line.number}
-            </span>
-            {line.text}
-            {'\n'}
+          <span key={part.number} className="jp-StudioAbac-excerptLine">
+            {content}
           </span>
-        )
-      )}
+        );
+      })}
     </pre>
   );
 }

@@ -117,13 +117,15 @@ export function IdentityHeader(props: {
       <div>
         <span className="jp-StudioAbac-muted">{trans.__('User')}</span>{' '}
         <strong>{user}</strong>
-        {identity.roleName && (
-          <span className="jp-StudioAbac-muted" title={identity.arn ?? ''}>
-            {' '}
-            {trans.__('(role %1)', identity.roleName)}
-          </span>
-        )}
       </div>
+      {identity.roleName && (
+        <div
+          className="jp-StudioAbac-muted jp-StudioAbac-ellipsis"
+          title={identity.arn ?? ''}
+        >
+          {trans.__('Role %1', identity.roleName)}
+        </div>
+      )}
       <div>
         <span className="jp-StudioAbac-muted">{trans.__('Team')}</span>{' '}
         {identity.team.value ? (
@@ -166,7 +168,6 @@ export function ResourceRow(props: {
   const { resource, actions, trans } = props;
   const deletable = resource.type === 'experiment';
   const deleteDenied = resource.permissions.delete.decision === 'denied';
-  const badgeId = `jp-StudioAbac-denied-${resource.arn.replace(/[^A-Za-z0-9-]/g, '_')}`;
   return (
     <div
       className={
@@ -205,24 +206,18 @@ export function ResourceRow(props: {
           />
         )}
         {deletable && deleteDenied && (
-          <>
-            <span
-              id={badgeId}
-              className="jp-StudioAbac-badge"
-              title={resource.permissions.delete.summary ?? ''}
-            >
-              {trans.__('Denied')}
-            </span>
-            <button
-              type="button"
-              className="jp-StudioAbac-why"
-              aria-label={trans.__("Why can't I delete %1?", resource.name)}
-              aria-describedby={badgeId}
-              onClick={() => actions.why(resource)}
-            >
-              {trans.__('Why?')}
-            </button>
-          </>
+          <button
+            type="button"
+            className="jp-StudioAbac-badge"
+            aria-label={trans.__("Why can't I delete %1?", resource.name)}
+            title={
+              resource.permissions.delete.summary ??
+              trans.__('Your policies deny this; select to see why.')
+            }
+            onClick={() => actions.why(resource)}
+          >
+            {trans.__('Denied')}
+          </button>
         )}
       </div>
     </div>
