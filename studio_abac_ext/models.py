@@ -18,11 +18,23 @@ ACTION = re.compile(r"^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$")
 MAX_DESCRIPTION = 3072
 MAX_TAGS = 50
 TAG_RULE = "letters, digits, spaces and _ . : / = + - @"
+NEXT_TOKEN = re.compile(r"^[!-~]*$")
 SCOPES = ("team", "mine", "all")
 
 
 def _tag_text_ok(text: str) -> bool:
     return all(unicodedata.category(char)[0] in "LZN" or char in "_.:/=+-@" for char in text)
+
+
+def _encodable(value: str, where: str) -> str:
+    """JSON escapes can carry lone surrogates, which no AWS API (nor UTF-8) accepts."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RequestValidationError(
+            where, "valid Unicode text", f"{where} holds an unpaired surrogate character."
+        ) from None
+    return value
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
@@ -55,6 +67,7 @@ def _text(body: Mapping[str, Any], key: str, *, required: bool, max_length: int)
         return None
     if not isinstance(value, str):
         raise RequestValidationError(f"$.{key}", "string", f"{key} must be a string.")
+    _encodable(value, f"$.{key}")
     if len(value) > max_length or (required and not value):
         raise RequestValidationError(
             f"$.{key}",
@@ -150,6 +163,8 @@ def _context(value: Any, where: str) -> dict[str, str | list[str]]:
             raise RequestValidationError(
                 f"{where}.{key}", "string or list of strings", f"{key}: values must be strings."
             )
+        for text in [key, *texts]:
+            _encodable(text, f"{where}.{key}")
     return dict(value)
 
 
@@ -160,6 +175,9 @@ def _string_map(value: Any, where: str) -> dict[str, str] | None:
         raise RequestValidationError(
             where, "object of strings", f"{where} must map strings to strings."
         )
+    for key, text in value.items():
+        _encodable(key, where)
+        _encodable(text, f"{where}.{key}")
     return dict(value)
 
 
@@ -258,8 +276,10 @@ class ResourcesQuery:
         if len(text) > 120:
             raise RequestValidationError("q", "at most 120 characters", "q is too long.")
         token = args.get("next") or None
-        if token is not None and len(token) > 8192:
-            raise RequestValidationError("next", "at most 8192 characters", "next is too long.")
+        if token is not None and (len(token) > 8192 or not NEXT_TOKEN.match(token)):
+            raise RequestValidationError(
+                "next", "at most 8192 printable ASCII characters", "next is not a page token."
+            )
         return cls(kind, scope, text, token)
 
 

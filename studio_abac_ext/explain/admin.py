@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..admin.isolation import check_isolation
@@ -36,6 +37,9 @@ from .context import as_context
 from .services import Services
 from .whatif import decision_body
 
+ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
+ROLE_NAME_RULE = "1-64 letters, digits and + = , . @ _ -"
+
 
 async def denials(services: Services, query: DenialsQuery) -> dict[str, Any]:
     events = await lookup_denials(
@@ -50,6 +54,8 @@ def _iam_error(error: RolePoliciesError, resource: str) -> AwsError:
         return AwsAccessDeniedError(
             error.action.split(":")[-1], error.code, error.message, "iam", resource
         )
+    if error.code == "ParamValidationError":  # botocore refused the input before sending it
+        return AwsRejectedError(error.action, error.code, error.message)
     if error.is_not_found:
         return AwsNotFoundError(error.action, error.code, error.message)
     if error.code in THROTTLING_CODES or error.code.endswith(("Error", "Timeout")):
@@ -61,11 +67,17 @@ def _role_name(principal: str, field: str) -> str:
     """A role name from a name, a role ARN or a role session's ARN."""
     parts = principal.split(":", 5)
     if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
-        return parts[5].split("/")[1]
-    try:
-        return str(role_name_from_arn(principal))
-    except ValueError as error:
-        raise RequestValidationError(field, "role name or role ARN", str(error)) from None
+        name = parts[5].split("/")[1]
+    else:
+        try:
+            name = str(role_name_from_arn(principal))
+        except ValueError as error:
+            raise RequestValidationError(field, "role name or role ARN", str(error)) from None
+    if not ROLE_NAME.fullmatch(name):
+        raise RequestValidationError(
+            field, ROLE_NAME_RULE, f"{name!r} is not an IAM role name ({ROLE_NAME_RULE})."
+        )
+    return name
 
 
 async def _role(services: Services, name: str) -> RolePolicies:
