@@ -84,6 +84,8 @@ def print_environment(args: argparse.Namespace) -> int:
     except UnknownPrincipalError as error:
         print(f"studio-abac sandbox env: {error}", file=sys.stderr)
         return 2
+    # A named profile cannot be found in the blank config file the sandbox points at.
+    print("unset AWS_PROFILE AWS_DEFAULT_PROFILE")
     for name, value in env.items():
         print(f"export {name}={shlex.quote(value)}")
     return 0

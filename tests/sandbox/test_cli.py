@@ -27,8 +27,10 @@ def free_port() -> int:
 
 
 def parse_exports(output: str) -> dict[str, str]:
+    lines = output.splitlines()
+    assert lines[0] == "unset AWS_PROFILE AWS_DEFAULT_PROFILE"
     env = {}
-    for line in output.splitlines():
+    for line in lines[1:]:
         assert line.startswith("export "), line
         name, _, value = line[len("export ") :].partition("=")
         env[name] = shlex.split(value)[0] if value else ""
