@@ -84,6 +84,12 @@ test.describe('Team resources sidebar', () => {
     await expect(tags.getByRole('row', { name: 'studiouserid userb1' })).toBeVisible();
     await expect(tags.getByRole('row', { name: 'project churn' })).toBeVisible();
     await screenshot(sidebar, testInfo, 'sidebar-created-x');
+
+    // When userb1 deletes their own experiment, Then it is gone (no Access denied)
+    await row(sidebar, 'x').getByRole('button', { name: 'Delete x', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect(row(sidebar, 'x')).toHaveCount(0);
+    await expect(page.getByRole('dialog', { name: 'Access denied' })).toHaveCount(0);
   });
 
   test("shows Team A's experiment under All teams with a denied badge, and deleting it explains the denial", async ({
