@@ -78,6 +78,11 @@ class SageMakerRoutes:
                 return json_reply(handler(self.store, call.params, actor_of(caller, self.store)))
             except ApiError as error:
                 return error_reply(call, error.status, error.code, error.message)
+            except (TypeError, ValueError, KeyError, AttributeError) as error:
+                # botocore checks shapes client-side; a raw request can still send odd types.
+                log.warning("sagemaker:%s got a malformed input: %r", call.operation, error)
+                message = f"The input of {call.operation} is malformed: {error}"
+                return error_reply(call, 400, "ValidationException", message)
 
     def _forward(self, call: ApiCall, forward: Callable[[], Reply]) -> Reply:
         reply = forward()

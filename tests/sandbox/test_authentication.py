@@ -105,3 +105,19 @@ def test_malformed_json_gets_a_serialization_error(sandbox: Sandbox) -> None:
         client.list_experiments()
     # Then the error says so instead of a 500
     assert caught.value.response["Error"]["Code"] == "SerializationException"
+
+
+def test_odd_parameter_types_are_validation_errors_not_500s(sandbox: Sandbox) -> None:
+    # Given a signed ListExperiments whose CreatedAfter is not a timestamp (botocore would refuse)
+    client = sandbox.session_for("usera1@studio").client("sagemaker")
+
+    def odd_types(request: Any, **kwargs: Any) -> None:
+        request.data = b'{"CreatedAfter": "yesterday", "MaxResults": 5}'
+
+    client.meta.events.register("before-sign.sagemaker.ListExperiments", odd_types)
+    # When it is sent
+    with pytest.raises(ClientError) as caught:
+        client.list_experiments()
+    # Then SageMaker's ValidationException comes back, with HTTP 400
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
