@@ -197,12 +197,14 @@ function Denials(props: {
       <ErrorNotice error={error} label="List recent denials" trans={trans} />
       {events === null ? (
         <p role="status">{trans.__('Loading denials…')}</p>
-      ) : events.length === 0 && !error ? (
-        <p role="status">
-          {trans.__(
-            'No denials recorded for these filters. They appear here once CloudTrail has them.'
-          )}
-        </p>
+      ) : events.length === 0 ? (
+        !error && (
+          <p role="status">
+            {trans.__(
+              'No denials recorded for these filters. They appear here once CloudTrail has them.'
+            )}
+          </p>
+        )
       ) : (
         <table className="jp-StudioAbac-table">
           <caption className="jp-StudioAbac-visuallyHidden">
