@@ -141,6 +141,11 @@ def measure_pages(sandbox: Sandbox, server: Server) -> None:
         f"first page, warm: median {statistics.median(runs):.0f} ms, "
         f"max {max(runs):.0f} ms (target < 150 ms)"
     )
+    everyone = [server.get("resources?type=experiment&scope=all")[0] for _ in range(5)]
+    print(
+        f"scope=all page (80 of 100 items denied and explained): "
+        f"median {statistics.median(everyone):.0f} ms"
+    )
     print(f"server memory (RSS) after paging: {server.rss_mib():.0f} MiB")
 
 
