@@ -25,11 +25,7 @@ _sandbox.start()
 atexit.register(_sandbox.stop)
 # The server extension builds its boto3 clients from the environment, as in a Studio space.
 os.environ.update(_sandbox.env_for(PERSONA))
-# The document's team policies do not let a role read its own tags (iam:ListRoleTags), so a real
-# deployment names the team in the extension's configuration; do the same, from the scenario.
-_scenario = _sandbox.scenario
-_role = _scenario.role(_scenario.profile_of(PERSONA.split("@")[0]).execution_role)
-os.environ.setdefault("STUDIO_ABAC_TEAM", _role.tags["team"])
+# The team comes from the user profile's team tag, as the scenario's admin set it.
 logging.getLogger("studio_abac_ext.ui_tests").warning(
     "Galata runs as %s against the sandbox at %s", PERSONA, _sandbox.endpoint
 )

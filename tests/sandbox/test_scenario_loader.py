@@ -44,8 +44,9 @@ def test_default_scenario_is_the_documents_setup() -> None:
         "team-2-supporting-services",
         "team-3-studio-developer",
     ]
-    # And the users, their profiles tagged studiouserid, and the principals built from them
-    assert scenario.user_profiles[0].tags == {"studiouserid": "usera1"}
+    # And the users, their profiles tagged studiouserid (and team, which the roles cannot read
+    # from IAM), and the principals built from them
+    assert scenario.user_profiles[0].tags == {"studiouserid": "usera1", "team": "TeamA"}
     assert "userb1@studio" in scenario.principals()
     assert scenario.profile_of("userb1").execution_role == "SageMakerStudioDeveloperTeamBRole"
 

@@ -2,7 +2,8 @@
 Jupyter server (and so the extension's configuration) is created.
 
 Pick the persona with ``@pytest.mark.parametrize("persona", [...])``; add traits with
-``studio_abac_config``; ``persona_team`` sets what the space's admin configured as the team.
+``studio_abac_config``; ``persona_team`` sets a team in the extension's configuration (by default
+none: a Studio persona's team comes from its user profile's ``team`` tag).
 """
 
 from __future__ import annotations
@@ -13,17 +14,6 @@ import pytest
 
 from studio_abac_ext.sandbox import Sandbox
 
-STUDIO_SUFFIX = "@studio"
-
-
-def team_of(sandbox: Sandbox, persona: str) -> str | None:
-    """The team tag of the persona's execution role, as the admin set it in the scenario."""
-    scenario = sandbox.scenario
-    if not persona.endswith(STUDIO_SUFFIX):
-        return None
-    profile = scenario.profile_of(persona[: -len(STUDIO_SUFFIX)])
-    return scenario.role(profile.execution_role).tags.get("team")
-
 
 @pytest.fixture
 def persona() -> str:
@@ -31,9 +21,9 @@ def persona() -> str:
 
 
 @pytest.fixture
-def persona_team(fresh_sandbox: Sandbox, persona: str) -> str | None:
-    """A Studio execution role cannot read its own tags: the team comes from configuration."""
-    return team_of(fresh_sandbox, persona)
+def persona_team() -> str | None:
+    """The team named in the extension's configuration (``STUDIO_ABAC_TEAM``), if any."""
+    return None
 
 
 @pytest.fixture

@@ -51,16 +51,19 @@ async def team_names(jp_fetch) -> set[str]:
     return {item["name"] for item in json.loads(response.body)["items"]}
 
 
-@pytest.mark.parametrize("persona_team", [None])
+@pytest.mark.parametrize("persona", ["usera1"])
 async def test_unknown_team_creates_nothing(jp_fetch, fresh_sandbox):
-    # Given nobody knows the caller's team
+    # Given IAM user credentials outside Studio: nobody knows the caller's team
     # When they create an experiment
     body = await expect_http_error(
         post(jp_fetch, "experiments", {"name": "orphan"}), 409, "TeamUnknown"
     )
     # Then the reason says why and nothing is created
     assert "team" in body["message"].lower()
-    assert "orphan" not in await team_names(jp_fetch)
+    admin = fresh_sandbox.session_for("admin").client("sagemaker")
+    names = {e["ExperimentName"] for e in admin.list_experiments()["ExperimentSummaries"]}
+    assert "usera1teamaexperiment1" in names
+    assert "orphan" not in names
 
 
 async def test_same_name_twice_is_a_conflict(jp_fetch):

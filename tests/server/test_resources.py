@@ -110,9 +110,9 @@ async def test_unknown_type_is_a_validation_error(jp_fetch):
     assert "experiment" in body["rule"]
 
 
-@pytest.mark.parametrize("persona_team", [None])
+@pytest.mark.parametrize("persona", ["usera1"])
 async def test_team_scope_without_a_team_is_a_conflict(jp_fetch):
-    # Given nobody knows the caller's team
+    # Given IAM user credentials outside Studio: nobody knows the caller's team
     # When the team's resources are asked for
     # Then the answer says the team is unknown
     await expect_http_error(
