@@ -169,8 +169,8 @@ const resourcesPlugin: JupyterFrontEndPlugin<void> = {
       palette?.addItem({ command, category: PALETTE_CATEGORY });
     }
 
-    await model.loadIdentity();
-    await model.refresh();
+    // Not awaited: a slow AWS must not hold up JupyterLab's start-up.
+    void model.loadIdentity().then(() => model.refresh());
   }
 };
 
