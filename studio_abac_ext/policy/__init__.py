@@ -15,7 +15,7 @@ from .document import Policy, PolicyParseError, PolicyType, Span, Statement
 from .evaluate import Decision, PolicySet, Request, evaluate
 from .explain import render_summary
 from .parsing import parse_policy
-from .trace import ConditionTrace, Explanation, StatementRef, StatementTrace
+from .trace import ConditionTrace, Explanation, MissingKeyDeny, StatementRef, StatementTrace
 
 __all__ = [
     "ConditionTrace",
@@ -23,6 +23,7 @@ __all__ = [
     "ContextValue",
     "Decision",
     "Explanation",
+    "MissingKeyDeny",
     "Policy",
     "PolicyParseError",
     "PolicySet",

@@ -15,6 +15,7 @@ from .operators import parse_operator
 from .trace import (
     ConditionTrace,
     Explanation,
+    MissingKeyDeny,
     PolicySource,
     StatementTrace,
     UnevaluableStatement,
@@ -78,6 +79,37 @@ def _absent_keys(traces: Sequence[StatementTrace], *, for_deny: bool) -> tuple[s
     return tuple(keys.values())
 
 
+def _keys_missing_for(condition: ConditionTrace) -> tuple[str, ...]:
+    """The absent keys that made a Deny's condition hold (or fail closed); () if none did."""
+    if condition.unevaluable:
+        return condition.unresolved_keys
+    if condition.result and not condition.key_present:
+        return (condition.key,)
+    return ()
+
+
+def _deny_because_missing(deciding: Sequence[StatementTrace]) -> tuple[MissingKeyDeny, ...]:
+    found: list[MissingKeyDeny] = []
+    for trace in deciding:
+        held = [(c, _keys_missing_for(c)) for c in trace.conditions]
+        held = [(c, keys) for c, keys in held if keys]
+        if not held:
+            continue
+        keys = tuple(dict.fromkeys(key for _, ks in held for key in ks))
+        found.append(
+            MissingKeyDeny(
+                policy=trace.policy,
+                policy_type=trace.policy_type,
+                sid=trace.sid,
+                index=trace.index,
+                span=trace.span,
+                missing_keys=keys,
+                conditions=tuple(c for c, _ in held),
+            )
+        )
+    return tuple(found)
+
+
 def build_explanation(
     value: str,
     denied_at: str | None,
@@ -88,9 +120,11 @@ def build_explanation(
     by_name = {layer.name: layer for layer in layers}
     deciding: tuple[StatementTrace, ...] = ()
     closest: tuple[StatementTrace, ...] = ()
+    missing_denies: tuple[MissingKeyDeny, ...] = ()
     if value == "explicitDeny":
         deciding = tuple(r.trace for layer in layers for r, _, _ in layer.denies if r.trace)
         absent = _absent_keys(deciding, for_deny=True)
+        missing_denies = _deny_because_missing(deciding)
     elif value == "allowed":
         granting = [by_name[name] for name in ("resource", "identity") if name in by_name]
         deciding = tuple(r.trace for layer in granting for r, _, _ in layer.allows if r.trace)
@@ -108,6 +142,7 @@ def build_explanation(
         policies=sources,
         denied_at=denied_at,
         absent_keys_that_mattered=absent,
+        deny_because_missing=missing_denies,
     )
 
 
@@ -172,7 +207,18 @@ def _explicit_deny_summary(explanation: Explanation | None, action: str, target:
         text += f"; it could not be evaluated ({deny.unevaluable_reason}), so it denies"
     elif deny.conditions:
         text += " because " + " and ".join(c.reason for c in deny.conditions[:2])
-    return text + "."
+    return text + "." + _missing_key_note(explanation, deny)
+
+
+def _missing_key_note(explanation: Explanation, deny: StatementTrace) -> str:
+    """Say so when a Deny held only because the request lacked keys: the fix is to send them."""
+    notes: list[str] = []
+    for entry in explanation.deny_because_missing:
+        keys = ", ".join(entry.missing_keys)
+        is_first = (entry.policy, entry.index) == (deny.policy, deny.index)
+        subject = "It" if is_first else f"{entry.label} (policy {entry.policy}) also"
+        notes.append(f" {subject} denies only because the request lacks {keys}.")
+    return "".join(notes)
 
 
 def _implicit_deny_summary(
@@ -227,6 +273,7 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
         "deniedAt": decision.denied_at,
         "matchedStatements": [ref.to_dict() for ref in decision.matched_statements],
         "absentKeysThatMattered": [],
+        "denyBecauseMissing": [],
     }
     if explanation is not None:
         body["deciding"] = [t.to_dict() for t in explanation.deciding]
@@ -235,4 +282,5 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
         body["statements"] = [t.to_dict() for t in explanation.statements]
         body["policies"] = [p.to_dict() for p in explanation.policies]
         body["absentKeysThatMattered"] = list(explanation.absent_keys_that_mattered)
+        body["denyBecauseMissing"] = [d.to_dict() for d in explanation.deny_because_missing]
     return body

@@ -99,6 +99,7 @@ class _Builder:
             )
         else:
             raise self.error(("Statement",), "must be an object or a list of objects")
+        self.warn_duplicate_sids(statements)
         return Policy(
             name=self.name,
             policy_type=self.policy_type,
@@ -108,6 +109,21 @@ class _Builder:
             policy_id=policy_id,
             warnings=tuple(self.warnings),
         )
+
+    def warn_duplicate_sids(self, statements: tuple[Statement, ...]) -> None:
+        """AWS documents that a Sid must be unique within an IAM policy, and IAM refuses such
+        documents; we warn and still evaluate (statements are told apart by position)."""
+        first_seen: dict[str, int] = {}
+        for statement in statements:
+            if not statement.sid:
+                continue
+            first = first_seen.setdefault(statement.sid, statement.index)
+            if first != statement.index:
+                self.warnings.append(
+                    f"{format_path(('Statement', statement.index, 'Sid'))}: duplicate Sid "
+                    f"{statement.sid!r} (also $.Statement[{first}]); IAM requires each Sid to "
+                    "be unique within a policy"
+                )
 
     def check_keys(self, node: dict[str, object], path: JsonPath, allowed: tuple[str, ...]) -> None:
         for key in node:

@@ -133,6 +133,40 @@ class PolicySource:
 
 
 @dataclass(frozen=True)
+class MissingKeyDeny:
+    """A Deny statement that applied only because the request lacked context keys.
+
+    A negated operator, ``...IfExists``, ``ForAllValues`` or ``Null: true`` holds when its key
+    is absent, and a negated operator on an unresolvable policy variable fails closed: the
+    request is denied for what it does not carry, not for what it does.
+    """
+
+    policy: str
+    policy_type: str
+    sid: str | None
+    index: int
+    span: Span
+    missing_keys: tuple[str, ...]
+    conditions: tuple[ConditionTrace, ...]
+    """The conditions that held (or failed closed) because their keys were missing."""
+
+    @property
+    def label(self) -> str:
+        return self.sid or f"statement {self.index + 1}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "policyType": self.policy_type,
+            "sid": self.sid,
+            "index": self.index,
+            "lines": list(self.span.lines),
+            "missingKeys": list(self.missing_keys),
+            "conditions": [c.to_dict() for c in self.conditions],
+        }
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Everything behind a decision; ``denied_at`` names the layer that refused, if any."""
 
@@ -143,3 +177,5 @@ class Explanation:
     policies: tuple[PolicySource, ...]
     denied_at: str | None
     absent_keys_that_mattered: tuple[str, ...]
+    deny_because_missing: tuple[MissingKeyDeny, ...] = ()
+    """Deny statements that decided only because context keys were missing."""

@@ -111,3 +111,87 @@ def test_summary_without_explanation_is_short() -> None:
     )
     # Then the summary still says what was decided
     assert render_summary(decision) == "Denied: no statement allows s3:GetObject on experiment/x."
+
+
+def _deny_all_but_allowed(deny_condition: dict[str, object], sid: str = "Guard") -> PolicySet:
+    deny = statement("Deny", Sid=sid, condition=deny_condition)
+    return PolicySet(identity=[parse_policy(policy_doc(deny, statement("Allow")), name="guard")])
+
+
+def test_deny_that_holds_because_a_negated_key_is_missing_is_flagged() -> None:
+    # Given a Deny on every team but TeamA, and a request without the resource tag
+    policies = _deny_all_but_allowed({"StringNotEquals": {"aws:ResourceTag/team": "TeamA"}})
+    context = {"aws:PrincipalTag/team": "TeamA"}
+    # When evaluated
+    decision = evaluate(Request(ACTION, RESOURCE, None, context), policies)
+    # Then the Deny is listed as holding only because the key is missing, and the summary says so
+    body = decision.to_dict()
+    assert decision.decision == "explicitDeny"
+    [flagged] = body["denyBecauseMissing"]
+    assert (flagged["sid"], flagged["missingKeys"]) == ("Guard", ["aws:ResourceTag/team"])
+    assert [c["operator"] for c in flagged["conditions"]] == ["StringNotEquals"]
+    assert body["summary"].endswith(
+        "It denies only because the request lacks aws:ResourceTag/team."
+    )
+
+
+def test_if_exists_and_null_denies_on_absent_keys_are_flagged() -> None:
+    # Given a Deny whose IfExists and Null conditions both hold when their keys are absent
+    policies = _deny_all_but_allowed(
+        {
+            "StringNotEqualsIfExists": {"aws:RequestTag/team": "TeamA"},
+            "Null": {"aws:PrincipalTag/team": "true"},
+        }
+    )
+    # When evaluated with neither key
+    decision = evaluate(Request(ACTION, RESOURCE, None, {}), policies)
+    # Then both keys are named
+    assert decision.explanation is not None
+    [flagged] = decision.explanation.deny_because_missing
+    assert flagged.missing_keys == ("aws:RequestTag/team", "aws:PrincipalTag/team")
+
+
+def test_deny_that_holds_on_present_values_is_not_flagged() -> None:
+    # Given the same Deny and a request tagged with another team
+    policies = _deny_all_but_allowed({"StringNotEquals": {"aws:ResourceTag/team": "TeamA"}})
+    context = {"aws:ResourceTag/team": "TeamB"}
+    # When evaluated
+    decision = evaluate(Request(ACTION, RESOURCE, None, context), policies)
+    # Then it denies for the value it saw, and nothing is flagged
+    body = decision.to_dict()
+    assert decision.decision == "explicitDeny"
+    assert body["denyBecauseMissing"] == []
+    assert "lacks" not in body["summary"]
+
+
+def test_deny_failing_closed_on_an_unresolved_variable_is_flagged() -> None:
+    # Given a Deny comparing the resource's team with the principal's, which is not sent
+    policies = _deny_all_but_allowed(
+        {"StringNotEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}
+    )
+    context = {"aws:ResourceTag/team": "TeamA"}
+    # When evaluated
+    decision = evaluate(Request(ACTION, RESOURCE, None, context), policies)
+    # Then the unresolvable variable's key is what the Deny lacked
+    body = decision.to_dict()
+    assert decision.decision == "explicitDeny"
+    assert body["denyBecauseMissing"][0]["missingKeys"] == ["aws:PrincipalTag/team"]
+
+
+def test_second_deny_holding_on_a_missing_key_is_named_in_the_summary() -> None:
+    # Given an unconditional Deny first and a Deny on a missing key second
+    first = statement("Deny", Sid="NoDeletes")
+    second = statement(
+        "Deny", Sid="TagRequired", condition={"ForAllValues:StringEquals": {"aws:TagKeys": "x"}}
+    )
+    policies = PolicySet(identity=[parse_policy(policy_doc(first, second), name="guard")])
+    # When evaluated without tag keys
+    decision = evaluate(Request(ACTION, RESOURCE), policies)
+    # Then only the second is flagged, by name
+    summary = render_summary(decision)
+    assert summary.startswith("Denied explicitly: NoDeletes")
+    assert summary.endswith(
+        "TagRequired (policy guard) also denies only because the request lacks aws:TagKeys."
+    )
+    assert decision.explanation is not None
+    assert [d.sid for d in decision.explanation.deny_because_missing] == ["TagRequired"]

@@ -68,6 +68,34 @@ def test_placeholder_resource_parses_with_a_warning() -> None:
     assert any("<S3 BucketName>" in w for w in policy.warnings)
 
 
+def test_duplicate_sids_are_warned_about_with_both_positions() -> None:
+    # Given a policy where two of three statements share a Sid, and one has none
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Same", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"},
+            {"Sid": "Same", "Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"},
+        ],
+    }
+    # When parsed
+    policy = parse_policy(doc, name="dup")
+    # Then it still parses, with one warning naming the second Sid and the first
+    assert len(policy.statements) == 3
+    assert policy.warnings == (
+        "$.Statement[2].Sid: duplicate Sid 'Same' (also $.Statement[0]); "
+        "IAM requires each Sid to be unique within a policy",
+    )
+
+
+def test_distinct_and_missing_sids_give_no_warning() -> None:
+    # Given the document's team-3 policy (distinct Sids) and a policy of Sid-less statements
+    anonymous = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}] * 2}
+    # Then neither warns
+    assert load_policy("team-3-studio-developer").warnings == ()
+    assert parse_policy(anonymous, name="anon").warnings == ()
+
+
 ERRORS: list[tuple[str, Any, str, str]] = [
     ("not_an_object", "[]", "$", "a policy must be a JSON object"),
     ("missing_statement", '{"Version": "2012-10-17"}', "$.Statement", "is required"),
