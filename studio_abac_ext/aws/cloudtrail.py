@@ -24,11 +24,11 @@ class DenialQuery:
 
 
 def _lookup_attributes(query: DenialQuery) -> list[dict[str, str]]:
-    """CloudTrail filters on one attribute per call: the event name is the narrower one."""
+    """CloudTrail filters on one attribute per call, and only the event name can be trusted:
+    its Username of a Studio session is the session name ("SageMaker") shared by everyone, and
+    the person (the source identity) is no lookup attribute. Users are filtered here instead."""
     if query.action:
         return [{"AttributeKey": "EventName", "AttributeValue": query.action.split(":")[-1]}]
-    if query.user:
-        return [{"AttributeKey": "Username", "AttributeValue": query.user}]
     return []
 
 
@@ -51,11 +51,12 @@ def denial_event(event: dict[str, Any]) -> dict[str, Any] | None:
     service = str(detail.get("eventSource", "")).split(".")[0]
     resources = event.get("Resources") or []
     identity = detail.get("userIdentity") or {}
+    source_identity = (identity.get("sessionContext") or {}).get("sourceIdentity")
     return {
         "id": str(event.get("EventId") or detail.get("eventID", "")),
         "time": _iso(event.get("EventTime") or detail.get("eventTime", "")),
         "principal": str(identity.get("arn", "")),
-        "user": event.get("Username"),
+        "user": source_identity or event.get("Username"),
         "action": f"{service}:{event.get('EventName') or detail.get('eventName', '')}",
         "resource": resources[0].get("ResourceName") if resources else None,
         "errorCode": str(code),
@@ -63,9 +64,15 @@ def denial_event(event: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def _is_by(event: dict[str, Any], user: str) -> bool:
+    """The person, or any part of the principal's ARN (a role or IAM user name)."""
+    wanted = user.lower()
+    return wanted == str(event["user"] or "").lower() or wanted in event["principal"].lower()
+
+
 def _wanted(event: dict[str, Any], query: DenialQuery) -> bool:
-    if query.user and query.user not in (event["user"], event["principal"]):
-        return query.user in event["principal"]
+    if query.user and not _is_by(event, query.user):
+        return False
     return not query.action or event["action"].lower() == query.action.lower()
 
 

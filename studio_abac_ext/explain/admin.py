@@ -35,7 +35,7 @@ from ..policy import (
 )
 from .context import as_context
 from .services import Services
-from .whatif import decision_body
+from .whatif import decision_body, live_resource_tags
 
 ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 ROLE_NAME_RULE = "1-64 letters, digits and + = , . @ _ -"
@@ -111,10 +111,15 @@ async def simulate(services: Services, body: SimulateInput) -> dict[str, Any]:
         policies = role.to_policy_set()
         tags = dict(role.tags)
         principal_arn = principal_arn or role.role_arn
+    resource_tags = body.resource_tags
+    gives_tags = any("resourcetag/" in key.lower() for key in body.context)
+    if resource_tags is None and not gives_tags:
+        # Explaining a recorded denial: the resource's tags as they are now decide.
+        resource_tags = await live_resource_tags(services, body.resource)
     context = build_request_context(
         principal_arn=principal_arn,
         principal_tags=tags,
-        resource_tags=body.resource_tags,
+        resource_tags=resource_tags,
         request_tags=body.request_tags,
         service=body.action.split(":", 1)[0].lower(),
         extra=as_context(body.context),

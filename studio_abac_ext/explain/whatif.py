@@ -23,6 +23,18 @@ def decision_body(decision: Decision) -> dict[str, Any]:
     }
 
 
+async def live_resource_tags(services: Services, resource: str) -> dict[str, str] | None:
+    """A SageMaker resource's tags as AWS sees them now, or None when they cannot be known."""
+    if not resource.startswith("arn:aws:sagemaker:"):
+        return None
+    try:
+        return await resource_tags(services.runner, resource)
+    except AwsUnavailableError:
+        raise
+    except AwsError:
+        return None  # a resource that does not exist yet, or one we may not read
+
+
 async def explain(services: Services, body: ExplainInput) -> dict[str, Any]:
     identity = await services.identity()
     policies = await services.policies()
@@ -32,15 +44,8 @@ async def explain(services: Services, body: ExplainInput) -> dict[str, Any]:
             "summary": f"Your policies are unknown: {policies.reason}",
             "explanation": None,
         }
-    tags = None
     gives_tags = any("resourcetag/" in key.lower() for key in body.context)
-    if body.resource.startswith("arn:aws:sagemaker:") and not gives_tags:
-        try:
-            tags = await resource_tags(services.runner, body.resource)
-        except AwsUnavailableError:
-            raise
-        except AwsError:
-            tags = None  # a resource that does not exist yet, or one we may not read
+    tags = None if gives_tags else await live_resource_tags(services, body.resource)
     request = caller_request(
         identity, body.action, body.resource, resource_tags=tags, extra=as_context(body.context)
     )

@@ -37,20 +37,22 @@ def user_identity(caller: Caller) -> dict[str, Any]:
     }
     if caller.session is None:
         return {"type": "IAMUser", **identity, "userName": caller.username}
-    return {
-        "type": "AssumedRole",
-        **identity,
-        "sessionContext": {
-            "sessionIssuer": {
-                "type": "Role",
-                "principalId": caller.user_id.split(":")[0],
-                "arn": caller.principal_arn,
-                "accountId": caller.account_id,
-                "userName": caller.principal_arn.rsplit("/", 1)[-1],
-            },
-            "attributes": {"mfaAuthenticated": "false"},
+    session_context: dict[str, Any] = {
+        "sessionIssuer": {
+            "type": "Role",
+            "principalId": caller.user_id.split(":")[0],
+            "arn": caller.principal_arn,
+            "accountId": caller.account_id,
+            "userName": caller.principal_arn.rsplit("/", 1)[-1],
         },
+        "attributes": {"mfaAuthenticated": "false"},
     }
+    profile = caller.session.studio_profile
+    if profile is not None:
+        # Every Studio session is named "SageMaker"; a domain with ExecutionRoleIdentityConfig
+        # USER_PROFILE_NAME names the person as the session's source identity.
+        session_context["sourceIdentity"] = profile.profile_name
+    return {"type": "AssumedRole", **identity, "sessionContext": session_context}
 
 
 class AuditLog:
