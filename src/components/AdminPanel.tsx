@@ -8,7 +8,12 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import React, { useCallback, useEffect, useState } from 'react';
 
 import { StudioAbacAPI } from '../api';
-import { IDecisionResult, IDenialEvent, IFinding } from '../tokens';
+import {
+  IDecisionResult,
+  IDenialEvent,
+  IFinding,
+  ISimulateRequest
+} from '../tokens';
 import { StudioAbacResponseError } from '../api';
 import {
   errorMessage,
@@ -16,6 +21,7 @@ import {
   showRequestError
 } from './AccessDenied';
 import { ExplanationView } from './ExplanationView';
+import { IsolationFindings } from './IsolationFindings';
 
 export type IAdminAPI = Pick<
   StudioAbacAPI,
@@ -39,6 +45,19 @@ export function parseTagLines(
     tags[trimmed.slice(0, at).trim()] = trimmed.slice(at + 1).trim();
   }
   return { tags };
+}
+
+/**
+ * The role (of a role session) or IAM user an ARN names: the person's name alone does not say
+ * which team's role acted.
+ */
+export function principalName(arn: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  const [kind, name] = resource.split('/');
+  if ((kind === 'assumed-role' || kind === 'role' || kind === 'user') && name) {
+    return name;
+  }
+  return arn;
 }
 
 /**
@@ -94,14 +113,20 @@ function DecisionView(props: {
     unknown: trans.__('Unknown')
   };
   return (
-    <div className="jp-StudioAbac-decisionResult" role="status">
+    <div
+      className="jp-StudioAbac-decisionResult"
+      role="status"
+      aria-label={trans.__('Decision')}
+    >
       <p>
         <strong
           className="jp-StudioAbac-decision"
           data-decision={result.decision}
         >
           {labels[result.decision] ?? result.decision}
-        </strong>
+        </strong>{' '}
+        {/* AWS's own word for the decision, as its policy simulator prints it */}
+        <code className="jp-StudioAbac-decisionCode">{result.decision}</code>
         {result.explanation ? '' : ` — ${result.summary}`}
       </p>
       {result.explanation && (
@@ -226,16 +251,29 @@ function Denials(props: {
           <tbody>
             {events.map(event => (
               <tr key={event.id}>
-                <td title={event.time}>
-                  {new Date(event.time).toLocaleString()}
+                <td>
+                  <time dateTime={event.time} title={event.time}>
+                    {new Date(event.time).toLocaleString()}
+                  </time>
                 </td>
-                <td title={event.principal}>{event.user ?? event.principal}</td>
-                <td>{event.action}</td>
+                <td title={event.principal}>
+                  <span className="jp-StudioAbac-who">
+                    {event.user ?? principalName(event.principal)}
+                  </span>
+                  {event.user && (
+                    <span className="jp-StudioAbac-muted jp-StudioAbac-whoRole">
+                      {principalName(event.principal)}
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <code>{event.action}</code>
+                </td>
                 <td className="jp-StudioAbac-arn">{event.resource ?? '—'}</td>
                 <td>
                   <button
                     type="button"
-                    className="jp-Button jp-mod-styled jp-mod-reject"
+                    className="jp-Button jp-mod-styled"
                     aria-label={trans.__(
                       'Explain the denial of %1 to %2',
                       event.action,
@@ -278,16 +316,20 @@ function Simulate(props: {
       }
     }
     setError(null);
+    const request: ISimulateRequest = {
+      principal,
+      action,
+      resource: resource || '*'
+    };
+    // Left out, the server reads the resource's live tags instead of assuming it has none.
+    if ('tags' in parsedResource && resourceTags.trim()) {
+      request.resourceTags = parsedResource.tags;
+    }
+    if ('tags' in parsedRequest && requestTags.trim()) {
+      request.requestTags = parsedRequest.tags;
+    }
     try {
-      setResult(
-        await api.simulate({
-          principal,
-          action,
-          resource: resource || '*',
-          resourceTags: 'tags' in parsedResource ? parsedResource.tags : {},
-          requestTags: 'tags' in parsedRequest ? parsedRequest.tags : {}
-        })
-      );
+      setResult(await api.simulate(request));
     } catch (e) {
       setResult(null);
       setError(e);
@@ -342,7 +384,7 @@ function Simulate(props: {
           trans.__('Resource tags'),
           resourceTags,
           setResourceTags,
-          'team=TeamA'
+          trans.__("team=TeamA (empty: the resource's current tags)")
         )}
         {field(
           trans.__('Request tags'),
@@ -416,43 +458,7 @@ function Isolation(props: {
         </button>
       </form>
       <ErrorNotice error={error} label="Check isolation" trans={trans} />
-      {findings && findings.length === 0 && (
-        <p role="status">
-          {trans.__('No findings: the role keeps teams apart.')}
-        </p>
-      )}
-      {findings && findings.length > 0 && (
-        <ul
-          className="jp-StudioAbac-findings"
-          aria-label={trans.__('Findings')}
-        >
-          {findings.map(f => (
-            <li key={f.id} className="jp-StudioAbac-finding">
-              <span
-                className="jp-StudioAbac-severity"
-                data-severity={f.severity}
-              >
-                {f.severity}
-              </span>{' '}
-              <strong>{f.title}</strong>
-              <p>{f.detail}</p>
-              {f.statements.length > 0 && (
-                <p className="jp-StudioAbac-muted">
-                  {trans.__(
-                    'Statements: %1',
-                    f.statements
-                      .map(s => `${s.sid ?? '?'} (${s.policy})`)
-                      .join(', ')
-                  )}
-                </p>
-              )}
-              <p>
-                <strong>{trans.__('Fix:')}</strong> {f.fix}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
+      {findings && <IsolationFindings findings={findings} trans={trans} />}
     </section>
   );
 }
