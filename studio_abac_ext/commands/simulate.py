@@ -2,8 +2,11 @@
 
 Accepts the AWS CLI's input (``--cli-input-json`` or the flags, with ``file://`` and plain JSON
 for list values and the shorthand ``ContextKeyName=k,ContextKeyValues=v,ContextKeyType=string``)
-and prints AWS's output shape with our ``Explanation`` added. ``--batch FILE`` reads one input
-object per line and writes one output object per line, in order.
+and prints AWS's response, ``{"EvaluationResults": [...], "IsTruncated": false}``: one result per
+action and resource (ActionNames x ResourceArns, in that order). Each result adds our
+``Explanation``; its "policies" name the policies, whose texts are given once, in a top-level
+"Policies" list. ``--decision-only`` leaves explanations (and "Policies") out. ``--batch FILE``
+reads one input object per line and writes one output object per line, in order.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..policy.aws_simulate import SimulationInputError, simulate_custom_policy, summaries
+from ..policy import Decision, render_summary
+from ..policy.aws_batch import BatchSimulator
+from ..policy.aws_simulate import SimulationInputError
 
 COMMAND = "simulate-custom-policy"
 _FLAG_FIELDS = {
@@ -130,15 +135,10 @@ def _names(value: str, flag: str) -> list[str]:
     return [text]
 
 
-def _write_result(output: dict[str, Any], texts: list[str], fmt: str, out: TextIO) -> None:
-    if fmt == "text":
-        for result, text in zip(output["EvaluationResults"], texts, strict=True):
-            out.write(
-                f"{result['EvalDecision']}: {result['EvalActionName']} on "
-                f"{result['EvalResourceName']}\n  {text}\n"
-            )
-    else:
-        out.write(json.dumps(output, indent=None if fmt == "jsonl" else 2) + "\n")
+def _text_response(decisions: list[Decision]) -> str:
+    return "".join(
+        f"{d.decision}: {d.action} on {d.resource}\n  {render_summary(d)}\n" for d in decisions
+    )
 
 
 def _run_batch(args: argparse.Namespace, out: TextIO) -> int:
@@ -153,26 +153,26 @@ def _run_batch(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_lines(args: argparse.Namespace, lines: Iterable[str], out: TextIO) -> int:
-    """One output line per input line, in order; a bad line gets an Error object."""
+    """One output line per input line, in order, each written at once; a bad line gets an
+    Error object."""
     failures = 0
-    explain = not args.decision_only
     text_output = args.output == "text"
+    simulator = BatchSimulator(explain=text_output or not args.decision_only)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            payload = json.loads(line)
-            output, decisions = simulate_custom_policy(payload, explain=explain or text_output)
+            payload, raw_texts = simulator.decode(line)
+            decisions = simulator.simulate(payload, raw_texts)
         except (json.JSONDecodeError, SimulationInputError) as exc:
             failures += 1
             error = {"Code": "InvalidInput", "Message": f"line {number}: {exc}"}
             out.write(json.dumps({"Error": error}) + "\n")
             continue
-        if not explain:
-            for result in output["EvaluationResults"]:
-                result.pop("Explanation", None)
-        texts = summaries(decisions) if text_output else []
-        _write_result(output, texts, "text" if text_output else "jsonl", out)
+        if text_output:
+            out.write(_text_response(decisions))
+        else:
+            out.write(simulator.response(decisions) + "\n")
     return 1 if failures else 0
 
 
@@ -182,15 +182,14 @@ def run(args: argparse.Namespace) -> int:
         if args.batch:
             return _run_batch(args, out)
         payload = _payload_from_args(args)
-        explain = not args.decision_only
-        output, decisions = simulate_custom_policy(
-            payload, explain=explain or args.output == "text"
-        )
-        if args.decision_only:
-            for result in output["EvaluationResults"]:
-                result.pop("Explanation", None)
-        texts = summaries(decisions) if args.output == "text" else []
-        _write_result(output, texts, args.output, out)
+        text_output = args.output == "text"
+        simulator = BatchSimulator(explain=text_output or not args.decision_only)
+        decisions = simulator.simulate(payload)
+        if text_output:
+            out.write(_text_response(decisions))
+        else:
+            response = json.loads(simulator.response(decisions))
+            out.write(json.dumps(response, indent=2) + "\n")
         return 0
     except (CliInputError, SimulationInputError) as exc:
         sys.stderr.write(f"studio-abac {COMMAND}: error: {exc}\n")

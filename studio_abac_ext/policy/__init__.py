@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .context import ContextScalar, ContextValue, build_request_context
 from .document import Policy, PolicyParseError, PolicyType, Span, Statement
-from .evaluate import Decision, PolicySet, Request, evaluate
+from .evaluate import Decision, PolicySet, Request, evaluate, evaluate_many
 from .explain import render_summary
 from .parsing import parse_policy
 from .trace import ConditionTrace, Explanation, MissingKeyDeny, StatementRef, StatementTrace
@@ -35,6 +35,7 @@ __all__ = [
     "StatementTrace",
     "build_request_context",
     "evaluate",
+    "evaluate_many",
     "parse_policy",
     "render_summary",
 ]

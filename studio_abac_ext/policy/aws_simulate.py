@@ -14,12 +14,14 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from .aws_output import matched_statement
 from .context import ContextScalar, ContextValue
 from .document import Policy, PolicyParseError, PolicyType
-from .evaluate import Decision, PolicySet, Request, evaluate
+from .evaluate import Decision, PolicySet, Request, evaluate_many
 from .operators import read_number
 from .parsing import parse_policy
 
@@ -37,6 +39,14 @@ _AWS_FIELDS = {
     "Marker",
 }
 _OUR_FIELDS = {"SessionPolicyInputList", "ServiceControlPolicyInputList"}
+POLICY_FIELDS = (
+    "PolicyInputList",
+    "PermissionsBoundaryPolicyInputList",
+    "ResourcePolicy",
+    "SessionPolicyInputList",
+    "ServiceControlPolicyInputList",
+)
+"""The input fields that carry policies: what a batch of inputs usually repeats."""
 _ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$")
 _CONTEXT_TYPES = ("string", "numeric", "boolean", "date", "ip", "binary")
 
@@ -197,25 +207,13 @@ def context_from_entries(entries: object) -> dict[str, ContextValue]:
     return context
 
 
-def _source_type(policy_type: str) -> str:
-    return "resource" if policy_type == "resource" else "none"
-
-
 def evaluation_result(decision: Decision, *, explain: bool) -> dict[str, Any]:
     """One entry of AWS's EvaluationResults."""
     result: dict[str, Any] = {
         "EvalActionName": decision.action,
         "EvalResourceName": decision.resource,
         "EvalDecision": decision.decision,
-        "MatchedStatements": [
-            {
-                "SourcePolicyId": ref.policy,
-                "SourcePolicyType": _source_type(ref.policy_type),
-                "StartPosition": {"Line": ref.span.start_line, "Column": ref.span.start_column},
-                "EndPosition": {"Line": ref.span.end_line, "Column": ref.span.end_column},
-            }
-            for ref in decision.matched_statements
-        ],
+        "MatchedStatements": [matched_statement(ref) for ref in decision.matched_statements],
         "MissingContextValues": list(decision.missing_context_keys),
     }
     if explain:
@@ -223,16 +221,36 @@ def evaluation_result(decision: Decision, *, explain: bool) -> dict[str, Any]:
     return result
 
 
-def simulate_custom_policy(
-    payload: Mapping[str, Any], *, explain: bool = True
-) -> tuple[dict[str, Any], list[Decision]]:
-    """Simulate every action on every resource; AWS's output plus the decisions themselves."""
+@dataclass(frozen=True)
+class SimulationCalls:
+    """The calls an input asks about: every action on every resource, with one context."""
+
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    caller: str | None
+    context: dict[str, ContextValue]
+
+    def requests(self) -> list[Request]:
+        """AWS's fan-out, action by action; the requests share one context object."""
+        return [
+            Request(action, resource, self.caller, self.context)
+            for action in self.actions
+            for resource in self.resources
+        ]
+
+
+def check_input_fields(payload: object) -> Mapping[str, Any]:
+    """The input as a mapping of known fields, or the error naming the first wrong one."""
     if not isinstance(payload, Mapping):
         raise SimulationInputError("input", "must be a JSON object")
     unknown = sorted(set(payload) - _AWS_FIELDS - _OUR_FIELDS)
     if unknown:
         raise SimulationInputError(unknown[0], "unknown field")
-    policies = policy_set_from_input(payload)
+    return payload
+
+
+def calls_from_input(payload: Mapping[str, Any]) -> SimulationCalls:
+    """Read the calls an input asks about (its fields checked by ``check_input_fields``)."""
     actions = _string_list(payload, "ActionNames", required=True)
     for index, action in enumerate(actions):
         if not _ACTION_NAME.match(action):
@@ -244,11 +262,17 @@ def simulate_custom_policy(
     if caller is not None and not isinstance(caller, str):
         raise SimulationInputError("CallerArn", "must be a string")
     context = context_from_entries(payload.get("ContextEntries"))
-    decisions = [
-        evaluate(Request(action, resource, caller, context), policies, explain=explain)
-        for action in actions
-        for resource in resources
-    ]
+    return SimulationCalls(tuple(actions), tuple(resources), caller, context)
+
+
+def simulate_custom_policy(
+    payload: Mapping[str, Any], *, explain: bool = True
+) -> tuple[dict[str, Any], list[Decision]]:
+    """Simulate every action on every resource; AWS's output plus the decisions themselves."""
+    payload = check_input_fields(payload)
+    policies = policy_set_from_input(payload)
+    calls = calls_from_input(payload)
+    decisions = evaluate_many(calls.requests(), policies, explain=explain)
     results = [evaluation_result(d, explain=explain) for d in decisions]
     return {"EvaluationResults": results}, decisions
 

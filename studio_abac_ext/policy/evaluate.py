@@ -10,8 +10,9 @@ Deny that cannot be evaluated denies (fail closed) and is reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from .context import ContextValue, normalize_context
@@ -26,6 +27,7 @@ from .trace import (
     StatementTrace,
     UnevaluableStatement,
 )
+from .variables import NormalizedContext
 
 _CALLER_IDENTITY = re.compile(r"^arn:[^:]+:(iam|sts)::\d+:(user|assumed-role|federated-user)/")
 DecisionValue = Literal["allowed", "explicitDeny", "implicitDeny"]
@@ -95,6 +97,10 @@ class _Layer:
         return next((kind for kind in order if kind in kinds), None)
 
 
+_EMPTY_LAYERS = {name: _Layer(name) for name in ("resource", "identity", "boundary", "session")}
+"""Shared by every request without such policies: nothing is ever added to them."""
+
+
 def _evaluate_layer(
     name: str,
     policies: Sequence[Policy],
@@ -102,9 +108,9 @@ def _evaluate_layer(
     explain: bool,
     missing: dict[str, str],
 ) -> _Layer:
+    if not policies and name in _EMPTY_LAYERS:
+        return _EMPTY_LAYERS[name]
     layer = _Layer(name)
-    if not policies:
-        return layer
     context = request.context
     for policy in policies:
         statements = (
@@ -140,17 +146,27 @@ def _evaluate_layer(
 
 
 def _ref(result: StatementResult, policy: Policy, index: int) -> StatementRef:
+    return _statement_ref(policy, index)
+
+
+@lru_cache(maxsize=4096)
+def _statement_ref(policy: Policy, index: int) -> StatementRef:
     statement = policy.statements[index]
     return StatementRef(policy.name, policy.policy_type, statement.sid, index, statement.span)
 
 
 def _is_cross_account(request: PreparedRequest) -> bool:
-    """An IAM user or role session acting on a resource of another account."""
     principal = request.principal_arn
-    if principal is None or not _CALLER_IDENTITY.match(principal):
+    return principal is not None and _accounts_differ(principal, request.resource)
+
+
+@lru_cache(maxsize=4096)
+def _accounts_differ(principal: str, resource: str) -> bool:
+    """An IAM user or role session acting on a resource of another account."""
+    if not _CALLER_IDENTITY.match(principal):
         return False
     caller = arn_account(principal)
-    owner = arn_account(request.resource)
+    owner = arn_account(resource)
     return caller is not None and owner is not None and caller != owner
 
 
@@ -186,12 +202,45 @@ def _decide(
 
 def evaluate(request: Request, policies: PolicySet, *, explain: bool = True) -> Decision:
     """Decide ``request`` against ``policies`` the way AWS does; explain it when asked."""
+    sources = _sources(policies) if explain else ()
+    return _evaluate_prepared(
+        request, normalize_context(request.context), policies, explain, sources
+    )
+
+
+def evaluate_many(
+    requests: Iterable[Request], policies: PolicySet, *, explain: bool = True
+) -> list[Decision]:
+    """``evaluate`` for each request, in order, sharing the work they have in common.
+
+    Requests that share one context object (AWS's ActionNames x ResourceArns fan-out) have it
+    normalized once, and the policy sources of the explanation are gathered once.
+    """
+    sources = _sources(policies) if explain else ()
+    normalized: dict[int, tuple[Mapping[str, ContextValue], NormalizedContext]] = {}
+    decisions: list[Decision] = []
+    for request in requests:
+        seen = normalized.get(id(request.context))
+        if seen is None or seen[0] is not request.context:
+            seen = (request.context, normalize_context(request.context))
+            normalized[id(request.context)] = seen
+        decisions.append(_evaluate_prepared(request, seen[1], policies, explain, sources))
+    return decisions
+
+
+def _evaluate_prepared(
+    request: Request,
+    context: NormalizedContext,
+    policies: PolicySet,
+    explain: bool,
+    sources: tuple[PolicySource, ...],
+) -> Decision:
     prepared = PreparedRequest(
         action=request.action,
         action_lower=request.action.lower(),
         resource=request.resource,
         principal_arn=request.principal_arn,
-        context=normalize_context(request.context),
+        context=context,
     )
     missing: dict[str, str] = {}
     scp_levels = [
@@ -219,7 +268,7 @@ def evaluate(request: Request, policies: PolicySet, *, explain: bool = True) -> 
     if explain:
         from .explain import build_explanation
 
-        explanation = build_explanation(value, denied_at, every, _sources(policies))
+        explanation = build_explanation(value, denied_at, every, sources)
     return Decision(
         decision=value,
         action=request.action,
@@ -232,11 +281,27 @@ def evaluate(request: Request, policies: PolicySet, *, explain: bool = True) -> 
     )
 
 
+_last_sources: tuple[tuple[Policy, ...], tuple[PolicySource, ...]] = ((), ())
+
+
 def _sources(policies: PolicySet) -> tuple[PolicySource, ...]:
-    ordered: list[Policy] = [p for level in policies.scps or () for p in level]
-    ordered += [*policies.resource, *policies.identity]
-    ordered += [*(policies.boundary or ()), *(policies.session or ())]
+    """The policies in the order an explanation lists them. The same policies as the call
+    before (a batch reusing its policies) give the same tuple, so encoders can reuse the text
+    they wrote for it."""
+    global _last_sources
+    ordered: tuple[Policy, ...] = (
+        *(p for level in policies.scps or () for p in level),
+        *policies.resource,
+        *policies.identity,
+        *(policies.boundary or ()),
+        *(policies.session or ()),
+    )
+    last_ordered, last = _last_sources
+    if ordered == last_ordered:  # Policy objects compare by identity
+        return last
     seen: dict[int, PolicySource] = {}
     for policy in ordered:
         seen.setdefault(id(policy), PolicySource(policy.name, policy.policy_type, policy.text))
-    return tuple(seen.values())
+    found = tuple(seen.values())
+    _last_sources = (ordered, found)
+    return found

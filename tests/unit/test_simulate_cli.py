@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -229,3 +230,67 @@ def test_bad_input_exits_2_with_a_message_naming_the_field(
     assert message in captured.err
     assert "Traceback" not in captured.err
     assert captured.out == ""
+
+
+class _CountingSink(io.StringIO):
+    """A real text sink that also counts the writes made to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_batch_fans_out_and_gives_policy_texts_once_per_line_in_one_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given batch lines asking about two actions on two experiments each
+    other = EXPERIMENT.replace("experiment1", "experiment2")
+    cases = []
+    for teams in (("TeamA", "TeamA"), ("TeamB", "TeamA")):
+        case = _case(*teams)
+        case["ActionNames"] = ["sagemaker:DeleteExperiment", "sagemaker:DescribeExperiment"]
+        case["ResourceArns"] = [EXPERIMENT, other]
+        cases.append(json.dumps(case))
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text("\n".join(cases) + "\n", encoding="utf-8")
+    sink = _CountingSink()
+    monkeypatch.setattr("sys.stdout", sink)
+    # When the batch runs with explanations
+    assert main(["simulate-custom-policy", "--batch", str(batch)]) == 0
+    # Then each line is written at once, with four results and the policy text once
+    lines = sink.getvalue().splitlines()
+    assert sink.writes == len(lines) == 2
+    first = json.loads(lines[0])
+    assert [
+        (r["EvalActionName"][10:], r["EvalResourceName"][-11:]) for r in first["EvaluationResults"]
+    ] == [
+        ("DeleteExperiment", "experiment1"),
+        ("DeleteExperiment", "experiment2"),
+        ("DescribeExperiment", "experiment1"),
+        ("DescribeExperiment", "experiment2"),
+    ]
+    assert first["Policies"] == [
+        {"name": "PolicyInputList.1", "type": "identity", "text": TEAM3.read_text("utf-8")}
+    ]
+    explanation = first["EvaluationResults"][0]["Explanation"]
+    assert explanation["policies"] == [{"name": "PolicyInputList.1", "type": "identity"}]
+    assert lines[0].count('AmazonSageMakerUpdateDeleteExecutePolicy\\"') == 1
+    assert json.loads(lines[1])["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
+
+
+def test_batch_text_output_gives_a_sentence_per_decision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a batch line where Team B deletes Team A's experiment
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text(json.dumps(_case("TeamB", "TeamA")) + "\n", encoding="utf-8")
+    # When the batch runs with text output
+    assert main(["simulate-custom-policy", "--batch", str(batch), "--output", "text"]) == 0
+    # Then the decision and its reason are printed
+    out = capsys.readouterr().out
+    assert out.startswith("implicitDeny: sagemaker:DeleteExperiment on ")
+    assert "Closest: AmazonSageMakerUpdateDeleteExecutePolicy" in out
