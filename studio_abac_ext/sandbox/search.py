@@ -7,11 +7,15 @@ MaxResults/NextToken paging apply.
 
 from __future__ import annotations
 
+import itertools
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from .experiments_api import Actor
-from .sagemaker_inputs import invalid, page
+from .sagemaker_inputs import invalid, max_results, page
 from .studio_store import EXPERIMENT, TRIAL, TRIAL_COMPONENT, StudioRecord, StudioStore
 
 RESOURCE_ENUM = (
@@ -47,6 +51,8 @@ OPERATORS = {
     "In",
 }
 MISSING = object()
+DEFAULT_PAGE_SIZE = 10
+TOKEN_PREFIX = "sandbox-"
 
 
 def search(store: StudioStore, params: dict[str, Any], actor: Actor) -> dict[str, Any]:
@@ -58,36 +64,117 @@ def search(store: StudioStore, params: dict[str, Any], actor: Actor) -> dict[str
         )
     expression = params.get("SearchExpression") or {}
     _check_expression(expression)
-    records = [r for r in _records(store, str(resource)) if _matches(r, expression)]
+    source = _source(str(resource))
+    required = _required_tags(expression)
+    records = source.records(store)
+    if required:
+        records = [r for r in records if _has_tags(source.tags(r), required)]
     sort_by = str(params.get("SortBy") or "CreationTime")
+    values = _sort_values(source, store, records, sort_by)
+    present = [(value, r) for value, r in zip(values, records, strict=True) if value is not MISSING]
+    absent = [r for value, r in zip(values, records, strict=True) if value is MISSING]
     descending = params.get("SortOrder", "Descending") == "Descending"
-    present = [r for r in records if _lookup(r, sort_by) is not MISSING]
-    absent = [r for r in records if _lookup(r, sort_by) is MISSING]
-    present.sort(key=lambda r: _sort_key(_lookup(r, sort_by)), reverse=descending)
-    chunk, token = page(present + absent, params, default_size=10)
+    present.sort(key=lambda pair: _sort_key(pair[0]), reverse=descending)
+    ordered = [r for _, r in present] + absent
+    # Records are built and matched in result order, only as far as this page needs: a page of
+    # 100 out of 10,000 experiments builds and matches 101 records, not 10,000.
+    built = (source.build(store, r) for r in ordered)
+    matching = (r for r in built if _matches(r, expression))
+    needed = _records_needed(params)
+    found = list(itertools.islice(matching, needed) if needed is not None else matching)
+    chunk, token = page(found, params, default_size=DEFAULT_PAGE_SIZE)
     name = RESULT_NAMES.get(str(resource), str(resource))
     reply: dict[str, Any] = {"Results": [{name: record} for record in chunk]}
     return {**reply, "NextToken": token} if token else reply
 
 
-def _records(store: StudioStore, resource: str) -> list[dict[str, Any]]:
-    if resource == "Experiment":
-        return [_with_tags(r) for r in store.all(EXPERIMENT)]
-    if resource == "ExperimentTrial":
-        return [_trial(store, r) for r in store.all(TRIAL)]
-    if resource == "ExperimentTrialComponent":
-        return [_component(store, r) for r in store.all(TRIAL_COMPONENT)]
-    collections = {
-        "TrainingJob": "training_jobs",
-        "Endpoint": "endpoints",
-        "Model": "_models",
-        "Pipeline": "pipelines",
-        "ModelPackageGroup": "model_package_groups",
-        "FeatureGroup": "feature_groups",
-        "HyperParameterTuningJob": "hyper_parameter_tuning_jobs",
-    }
-    collection = getattr(store.moto, collections.get(resource, ""), None) or {}
-    return [_moto_record(item) for item in collection.values()]
+@dataclass(frozen=True)
+class _Source:
+    """How Search reads one resource's stored records without building them: their fields and
+    tags (enough to filter and sort), and how to build the full record of a result."""
+
+    records: Callable[[StudioStore], list[Any]]
+    fields: Callable[[Any], dict[str, Any]]
+    tags: Callable[[Any], list[dict[str, str]]]
+    build: Callable[[StudioStore, Any], dict[str, Any]]
+    derived: frozenset[str] = frozenset()  # properties only the built record has
+
+
+def _sort_values(source: _Source, store: StudioStore, records: list[Any], path: str) -> list[Any]:
+    root = path.split(".", 1)[0]
+    if root == "Tags":
+        return [_lookup({"Tags": source.tags(r)}, path) for r in records]
+    if root in source.derived:
+        return [_lookup(source.build(store, r), path) for r in records]
+    if root == path:
+        return [source.fields(r).get(path, MISSING) for r in records]
+    return [_lookup(source.fields(r), path) for r in records]
+
+
+def _records_needed(params: dict[str, Any]) -> int | None:
+    """How many matches decide the page and whether another follows; None: every one
+    (a malformed token, which ``page`` rejects)."""
+    size = max_results(params, DEFAULT_PAGE_SIZE)
+    token = params.get("NextToken")
+    if token is None:
+        return size + 1
+    digits = token[len(TOKEN_PREFIX) :] if isinstance(token, str) else ""
+    if not (isinstance(token, str) and token.startswith(TOKEN_PREFIX) and digits.isdigit()):
+        return None
+    return int(digits) + size + 1
+
+
+def _required_tags(expression: dict[str, Any]) -> dict[str, str]:
+    """The ``Tags.<key> Equals <value>`` filters every match must meet (an And expression's own
+    filters): records without those tags are skipped before anything is built."""
+    if expression.get("Operator", "And") != "And":
+        return {}
+    required: dict[str, str] = {}
+    for item in expression.get("Filters") or []:
+        name = str(item["Name"])
+        if name.startswith("Tags.") and item.get("Operator", "Equals") == "Equals":
+            required.setdefault(name[len("Tags.") :], str(item["Value"]))
+    return required
+
+
+def _has_tags(tags: list[dict[str, str]], required: dict[str, str]) -> bool:
+    for key, value in required.items():
+        for tag in reversed(tags):  # the last value of a key wins, as in _lookup
+            if tag["Key"] == key:
+                if tag["Value"] != value:
+                    return False
+                break
+        else:
+            return False
+    return True
+
+
+MOTO_COLLECTIONS = {
+    "TrainingJob": "training_jobs",
+    "Endpoint": "endpoints",
+    "Model": "_models",
+    "Pipeline": "pipelines",
+    "ModelPackageGroup": "model_package_groups",
+    "FeatureGroup": "feature_groups",
+    "HyperParameterTuningJob": "hyper_parameter_tuning_jobs",
+}
+
+
+def _source(resource: str) -> _Source:
+    studio = STUDIO_SOURCES.get(resource)
+    if studio is not None:
+        return studio
+    collection_name = MOTO_COLLECTIONS.get(resource, "")
+
+    def records(store: StudioStore) -> list[dict[str, Any]]:
+        collection = getattr(store.moto, collection_name, None) or {}
+        return [_moto_record(item) for item in collection.values()]
+
+    return _Source(records, lambda r: r, operator.itemgetter("Tags"), lambda store, record: record)
+
+
+def _experiment(store: StudioStore, record: StudioRecord) -> dict[str, Any]:
+    return _with_tags(record)
 
 
 def _with_tags(record: StudioRecord) -> dict[str, Any]:
@@ -120,6 +207,25 @@ def _component(store: StudioStore, record: StudioRecord) -> dict[str, Any]:
                 }
             )
     return {**_with_tags(record), "Parents": parents}
+
+
+def _studio_source(
+    kind: str, build: Callable[[StudioStore, Any], dict[str, Any]], *derived: str
+) -> _Source:
+    return _Source(
+        lambda store: store.all(kind),
+        operator.attrgetter("fields"),
+        operator.attrgetter("tags"),
+        build,
+        frozenset(derived),
+    )
+
+
+STUDIO_SOURCES = {
+    "Experiment": _studio_source(EXPERIMENT, _experiment),
+    "ExperimentTrial": _studio_source(TRIAL, _trial, "TrialComponentSummaries"),
+    "ExperimentTrialComponent": _studio_source(TRIAL_COMPONENT, _component, "Parents"),
+}
 
 
 def _moto_record(item: Any) -> dict[str, Any]:
