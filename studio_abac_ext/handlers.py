@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable
 from typing import Any
 
@@ -12,6 +13,7 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
 from . import __version__
+from .aws.clients import AwsWaits, recording_aws_waits
 from .aws.errors import AwsAccessDeniedError
 from .errors import error_response
 from .explain import admin, experiments, resources, whatif
@@ -45,6 +47,18 @@ class HealthHandler(APIHandler):
         )
 
 
+def server_timing(waits: AwsWaits, total_seconds: float) -> str:
+    """A Server-Timing header: time waiting on AWS, the extension's own time, and the total, so
+    browser dev tools and benchmarks can tell a slow AWS from a slow extension."""
+    aws_ms = waits.seconds * 1000
+    total_ms = total_seconds * 1000
+    calls = f"{waits.calls} AWS call" + ("" if waits.calls == 1 else "s")
+    return (
+        f'aws;dur={aws_ms:.1f};desc="{calls}", '
+        f"app;dur={max(total_ms - aws_ms, 0.0):.1f}, total;dur={total_ms:.1f}"
+    )
+
+
 class StudioAbacHandler(APIHandler):
     """Runs one service call and writes its result, or the one error mapping's answer."""
 
@@ -60,14 +74,17 @@ class StudioAbacHandler(APIHandler):
         return {name: self.get_query_argument(name, None) for name in self.request.arguments}
 
     async def respond(self, work: Awaitable[Any], status: int = 200) -> None:
-        try:
-            payload = await work
-        except AwsAccessDeniedError as denied:
-            status, payload = 403, await self._explained(denied)
-        except Exception as error:
-            status, payload = error_response(error)
-            if "retryAfter" in payload:
-                self.set_header("Retry-After", str(payload["retryAfter"]))
+        started = time.perf_counter()
+        with recording_aws_waits() as waits:
+            try:
+                payload = await work
+            except AwsAccessDeniedError as denied:
+                status, payload = 403, await self._explained(denied)
+            except Exception as error:
+                status, payload = error_response(error)
+                if "retryAfter" in payload:
+                    self.set_header("Retry-After", str(payload["retryAfter"]))
+        self.set_header("Server-Timing", server_timing(waits, time.perf_counter() - started))
         self.set_status(status)
         if status == 204:
             self.finish()

@@ -9,7 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -33,6 +37,28 @@ class AwsSettings:
     read_timeout: float
     max_attempts: int
     max_workers: int
+
+
+@dataclass
+class AwsWaits:
+    """What one REST request spent waiting on the pool: AWS calls and other blocking reads."""
+
+    calls: int = 0
+    seconds: float = 0.0
+
+
+_current_waits: ContextVar[AwsWaits | None] = ContextVar("studio_abac_aws_waits", default=None)
+
+
+@contextmanager
+def recording_aws_waits() -> Iterator[AwsWaits]:
+    """Adds up, for the code run inside (one request's task), the AWS calls and pool waits."""
+    waits = AwsWaits()
+    token = _current_waits.set(waits)
+    try:
+        yield waits
+    finally:
+        _current_waits.reset(token)
 
 
 class AwsClients:
@@ -81,6 +107,9 @@ class AwsRunner:
         """
         client = self.clients.get(service)
         operation = client.meta.method_to_api_mapping.get(method, method)
+        waits = _current_waits.get()
+        if waits is not None:
+            waits.calls += 1
         try:
             return await self.run(partial(getattr(client, method), **params))
         except (ClientError, BotoCoreError) as error:
@@ -90,7 +119,13 @@ class AwsRunner:
     async def run(self, work: Any) -> Any:
         """Any blocking callable in the shared pool (file reads, multi-call IAM reads)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, work)
+        started = time.perf_counter()
+        try:
+            return await loop.run_in_executor(self.executor, work)
+        finally:
+            waits = _current_waits.get()
+            if waits is not None:
+                waits.seconds += time.perf_counter() - started
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)

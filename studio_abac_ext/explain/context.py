@@ -31,6 +31,23 @@ def caller_request(
     return Request(action=action, resource=resource, principal_arn=identity.arn, context=context)
 
 
+class CallerRequests:
+    """The caller's requests about many resources, as for one page: resources with the same tags
+    share one context object, which ``evaluate_many`` then normalizes once."""
+
+    def __init__(self, identity: CallerIdentity) -> None:
+        self.identity = identity
+        self._contexts: dict[tuple[str, frozenset[tuple[str, str]]], Request] = {}
+
+    def about(self, action: str, resource: str, resource_tags: Mapping[str, str]) -> Request:
+        key = (action.split(":", 1)[0].lower(), frozenset(resource_tags.items()))
+        shared = self._contexts.get(key)
+        if shared is None:
+            shared = caller_request(self.identity, action, resource, resource_tags=resource_tags)
+            self._contexts[key] = shared
+        return Request(action, resource, self.identity.arn, shared.context)
+
+
 def as_context(values: Mapping[str, str | list[str]]) -> dict[str, ContextValue]:
     """A what-if context from JSON: strings, or lists of strings for multi-valued keys."""
     return {key: list(value) if isinstance(value, list) else value for key, value in values.items()}

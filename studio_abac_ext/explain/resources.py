@@ -7,7 +7,7 @@ from typing import Any
 from ..aws.resources import KINDS, ResourceQuery, search_resources
 from ..errors import ConflictError, TeamUnknownError
 from ..models import ResourcesQuery
-from .permissions import resource_item
+from .permissions import resource_items
 from .services import Services
 
 
@@ -40,8 +40,5 @@ async def list_resources(services: Services, query: ResourcesQuery) -> dict[str,
     )
     records, next_token = await search_resources(services.runner, search)
     policies = await services.policies()
-    items = [
-        resource_item(policies, identity, record, services.team_key, services.user_key)
-        for record in records
-    ]
+    items = resource_items(policies, identity, records, services.team_key, services.user_key)
     return {"items": items, "next": next_token, "type": query.type, "scope": query.scope}

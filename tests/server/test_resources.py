@@ -118,3 +118,17 @@ async def test_team_scope_without_a_team_is_a_conflict(jp_fetch):
     await expect_http_error(
         jp_fetch("studio-abac-ext", "resources", params={"scope": "team"}), 409, "TeamUnknown"
     )
+
+
+async def test_a_page_is_one_aws_call_and_says_so_in_server_timing(jp_fetch, fresh_sandbox):
+    # Given the caller's identity and policies are already known
+    await jp_fetch("studio-abac-ext", "identity")
+    before = len(fresh_sandbox.audit.events())
+    # When the team's experiments are listed
+    response = await jp_fetch("studio-abac-ext", "resources", params={"scope": "team"})
+    # Then the sandbox saw one AWS call, and the Server-Timing header counts that one call
+    # apart from the extension's own time
+    assert len(fresh_sandbox.audit.events()) - before == 1
+    timing = response.headers["Server-Timing"]
+    assert "aws;dur=" in timing and 'desc="1 AWS call"' in timing
+    assert "app;dur=" in timing and "total;dur=" in timing
