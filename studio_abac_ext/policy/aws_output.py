@@ -99,8 +99,9 @@ class ResponseWriter:
             + decision.decision
             + '", "MatchedStatements": ['
             + ", ".join(self._matched_text(ref) for ref in decision.matched_statements)
-            + '], "MissingContextValues": '
-            + json.dumps(list(decision.missing_context_keys))
+            + '], "MissingContextValues": ['
+            + ", ".join(map(encode_basestring_ascii, decision.missing_context_keys))
+            + "]"
         )
         if explain:
             text += ', "Explanation": ' + self.explanation(decision)

@@ -25,6 +25,8 @@ _WHITESPACE = " \t\n\r"
 _DEFAULT_MEMORY = 64
 _SMALLEST_REMEMBERED = 256
 """Values shorter than this decode faster than they are looked up."""
+_Cut = tuple[int, int, str, Any, str]
+"""A remembered value found in a line: start, end, field, value, raw text."""
 
 
 class RememberingDecoder:
@@ -50,14 +52,14 @@ class RememberingDecoder:
         """
         if _PLACEHOLDER_JSON in line:
             return json.loads(line), {}
-        cuts: list[tuple[int, int, str, Any, str]] = []
+        cuts: list[_Cut] = []
         for field, needle in self._needles:
-            cut = self._value_at_field(line, field, needle)
+            cut = self._value_at_field(line, field, needle, cuts)
             if cut is not None:
                 cuts.append(cut)
+                cuts.sort(key=lambda cut: cut[0])
         if not cuts:
             return json.loads(line), {}
-        cuts.sort(key=lambda cut: cut[0])
         if any(left[1] > right[0] for left, right in pairwise(cuts)):
             return json.loads(line), {}
         pieces: list[str] = []
@@ -81,11 +83,9 @@ class RememberingDecoder:
             raw_texts[field] = raw
         return payload, raw_texts
 
-    def _value_at_field(
-        self, line: str, field: str, needle: str
-    ) -> tuple[int, int, str, Any, str] | None:
+    def _value_at_field(self, line: str, field: str, needle: str, cuts: list[_Cut]) -> _Cut | None:
         """Where the field's value sits in the line, its value and raw text; None to skip."""
-        found = line.find(needle)
+        found = _find_outside(line, needle, cuts)
         if found < 0:
             return None
         start = _skip_whitespace(line, found + len(needle))
@@ -108,6 +108,18 @@ class RememberingDecoder:
         if len(remembered) > self._memory:
             remembered.popitem(last=False)
         return start, end, field, value, raw
+
+
+def _find_outside(line: str, needle: str, cuts: list[_Cut]) -> int:
+    """``line.find(needle)``, skipping the values already cut out (long, and keys cannot be
+    inside them)."""
+    position = 0
+    for start, end, _, _, _ in cuts:
+        found = line.find(needle, position, start)
+        if found >= 0:
+            return found
+        position = end
+    return line.find(needle, position)
 
 
 def _skip_whitespace(line: str, position: int) -> int:

@@ -114,6 +114,8 @@ class Policy:
     _action_index: dict[str, tuple[Statement, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Values the evaluator derives from this policy and keeps, under keys of its own."""
 
     @property
     def variables_enabled(self) -> bool:

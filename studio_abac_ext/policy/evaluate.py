@@ -16,10 +16,10 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from .context import ContextValue, normalize_context
-from .document import Policy
+from .document import Policy, Statement
 from .matching import arn_account
 from .principals import GrantKind
-from .statements import PreparedRequest, StatementResult, evaluate_statement
+from .statements import PreparedRequest, StatementResult, evaluate_statement, explained_plan
 from .trace import (
     Explanation,
     PolicySource,
@@ -111,38 +111,54 @@ def _evaluate_layer(
     if not policies and name in _EMPTY_LAYERS:
         return _EMPTY_LAYERS[name]
     layer = _Layer(name)
-    context = request.context
     for policy in policies:
-        statements = (
-            policy.statements if explain else policy.statements_for_action(request.action_lower)
-        )
-        for statement in statements:
-            result = evaluate_statement(policy, statement, request, explain, not explain)
+        if not explain:
+            for statement in policy.statements_for_action(request.action_lower):
+                result = evaluate_statement(policy, statement, request, False, True)
+                _record(layer, policy, statement, result, request, missing)
+            continue
+        for statement, known in explained_plan(policy, request.action_lower):
+            if known is not None and known.trace is not None:  # out of scope, whatever else
+                layer.traces.append(known.trace)
+                continue
+            result = evaluate_statement(policy, statement, request, True, False)
             if result.trace is not None:
                 layer.traces.append(result.trace)
-            if result.scoped:
-                for key in statement.referenced_keys:
-                    lowered = key.lower()
-                    if lowered not in context:
-                        missing.setdefault(lowered, key)
-            if result.status == "no":
-                continue
-            if result.status == "unevaluable":
-                layer.unevaluable.append(
-                    UnevaluableStatement(
-                        policy.name,
-                        statement.sid,
-                        statement.index,
-                        statement.effect,
-                        result.reason or "cannot be evaluated",
-                    )
-                )
-            entry = (result, policy, statement.index)
-            if statement.effect == "Deny":
-                layer.denies.append(entry)
-            elif result.status == "applies":
-                layer.allows.append(entry)
+            _record(layer, policy, statement, result, request, missing)
     return layer
+
+
+def _record(
+    layer: _Layer,
+    policy: Policy,
+    statement: Statement,
+    result: StatementResult,
+    request: PreparedRequest,
+    missing: dict[str, str],
+) -> None:
+    """Note what a statement said: the keys it wanted, and an Allow or Deny that applies."""
+    if result.scoped:
+        for key in statement.referenced_keys:
+            lowered = key.lower()
+            if lowered not in request.context:
+                missing.setdefault(lowered, key)
+    if result.status == "no":
+        return
+    if result.status == "unevaluable":
+        layer.unevaluable.append(
+            UnevaluableStatement(
+                policy.name,
+                statement.sid,
+                statement.index,
+                statement.effect,
+                result.reason or "cannot be evaluated",
+            )
+        )
+    entry = (result, policy, statement.index)
+    if statement.effect == "Deny":
+        layer.denies.append(entry)
+    elif result.status == "applies":
+        layer.allows.append(entry)
 
 
 def _ref(result: StatementResult, policy: Policy, index: int) -> StatementRef:

@@ -134,6 +134,41 @@ def evaluate_statement(
 
 
 _OUT_OF_SCOPE = StatementResult("no", None, False, None, None)
+_MATCH_ALL: tuple[tuple[str, bool], ...] = (("*", True),)
+_PLANS_KEPT = 4096
+Plan = tuple[tuple[Statement, StatementResult | None], ...]
+
+
+def explained_plan(policy: Policy, action_lower: str) -> Plan:
+    """Each statement of ``policy`` with, for an explained evaluation of ``action_lower``, its
+    result when the action alone settles it: the action does not match, and whether the
+    resource and the principal match cannot vary (``Resource: "*"``, no ``Principal``).
+    Those results are shared objects; the other statements are evaluated per request."""
+    plans = policy.derived
+    key = ("explained-plan", action_lower)
+    plan: Plan | None = plans.get(key)
+    if plan is None:
+        matching = policy.statements_for_action(action_lower)
+        plan = tuple(
+            (statement, None if statement in matching else _fixed_out_of_scope(policy, statement))
+            for statement in policy.statements
+        )
+        if len(plans) >= _PLANS_KEPT:
+            plans.clear()
+        plans[key] = plan
+    return plan
+
+
+def _fixed_out_of_scope(policy: Policy, statement: Statement) -> StatementResult | None:
+    if statement.principals is not None:
+        return None
+    if statement.resources is None:
+        resource_ok = True
+    elif statement.static_resources is not None and _MATCH_ALL in statement.static_resources:
+        resource_ok = not statement.not_resource
+    else:
+        return None
+    return _out_of_scope_with_trace(policy, statement, False, resource_ok, True)
 
 
 def _out_of_scope_with_trace(
