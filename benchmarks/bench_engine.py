@@ -11,7 +11,8 @@ Measures, on one core (the script runs in one thread), best of three runs:
   per second and decisions (EvaluationResults written) per second;
 - the same batch path on one-decision lines (one action, one resource: the worst case, where
   the cost of reading and writing a line is not shared);
-- for reference, the pre-batch way: ``simulate_custom_policy`` + ``json.dumps`` per line.
+- for reference, how ``--batch`` handled a line before it had its own path:
+  ``simulate_custom_policy`` + ``json.dumps`` (with today's engine underneath).
 
 ``--profile batch-explain`` (or ``batch-decision-only``) prints a cProfile of one batch run.
 """
@@ -22,6 +23,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import random
 import time
@@ -204,7 +206,10 @@ def _reference_figures(payloads: list[dict[str, Any]]) -> None:
             output, _ = simulate_custom_policy(json.loads(line), explain=explain)
             io.StringIO().write(json.dumps(output) + "\n")
 
-    print("reference, the way lines were handled before the batch path (one decision per line):")
+    print(
+        "reference: simulate_custom_policy + json.dumps per one-decision line (how --batch ran "
+        "lines before it had its own path; today's engine):"
+    )
     _report_engine("simulate_custom_policy, no explanation", len(lines), lambda: previous(False))
     _report_engine("simulate_custom_policy, with explanation", len(lines), lambda: previous(True))
 
@@ -231,7 +236,12 @@ def main() -> None:
     policies = PolicySet(identity=[parse_policy(texts[name], name=name) for name in TEAM_POLICIES])
     requests = [request for request, _ in cases]
     outcomes = [evaluate(r, policies, explain=False).decision for r in requests]
-    print(", ".join(f"{k}={outcomes.count(k)}" for k in sorted(set(outcomes))))
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"one thread; machine load average {load} (other work on the machine slows every figure)")
+    print(
+        "one-decision requests: "
+        + ", ".join(f"{k}={outcomes.count(k)}" for k in sorted(set(outcomes)))
+    )
     _engine_figures(requests, policies)
     print(
         f"batch path, {len(lines)} lines asking {fan_out_decisions} decisions "
@@ -240,6 +250,8 @@ def main() -> None:
     )
     _report_batch("--decision-only", lines, fan_out_decisions, True)
     _report_batch("with explanation", lines, fan_out_decisions, False)
+    print("  (targets: >= 50,000 decisions/s --decision-only, >= 10,000/s with explanation;")
+    print("   a decision is one EvaluationResult written, counted in the output)")
     single = [json.dumps(payload) for _, payload in cases]
     print(f"batch path, {len(single)} one-decision lines (worst case):")
     _report_batch("--decision-only", single, len(single), True)
