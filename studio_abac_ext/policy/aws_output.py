@@ -20,7 +20,7 @@ from json.encoder import encode_basestring_ascii
 from typing import Any, TypeVar
 
 from .evaluate import Decision
-from .explain import decision_dict_parts
+from .explain import render_summary
 from .trace import PolicySource, StatementRef, StatementTrace
 
 _T = TypeVar("_T")
@@ -79,6 +79,7 @@ class ResponseWriter:
         self._policy_names = _TextByIdentity()
         self._traces = _TextByIdentity()
         self._matched: dict[StatementRef, str] = {}
+        self._refs: dict[StatementRef, str] = {}
 
     def response(self, decisions: Sequence[Decision], *, explain: bool) -> str:
         """The JSON text of one response (no newline)."""
@@ -100,7 +101,7 @@ class ResponseWriter:
             + '", "MatchedStatements": ['
             + ", ".join(self._matched_text(ref) for ref in decision.matched_statements)
             + '], "MissingContextValues": ['
-            + ", ".join(map(encode_basestring_ascii, decision.missing_context_keys))
+            + _strings(decision.missing_context_keys)
             + "]"
         )
         if explain:
@@ -108,10 +109,10 @@ class ResponseWriter:
         return text + "}"
 
     def explanation(self, decision: Decision) -> str:
-        """``Decision.to_dict()`` as text, its policies named rather than quoted in full."""
-        head, middle, tail = decision_dict_parts(decision)
+        """``Decision.to_dict()`` as text, its policies named rather than quoted in full:
+        the same keys in the same order (``explain.decision_to_dict``; change both together)."""
         explanation = decision.explanation
-        deciding = closest = statements = ""
+        deciding = closest = statements = unevaluable = absent = flagged = ""
         names = "[]"
         if explanation is not None:
             written: dict[int, str] = {}  # a trace can be deciding (or closest) and listed
@@ -119,20 +120,43 @@ class ResponseWriter:
             closest = self._trace_texts(explanation.closest, written)
             statements = self._trace_texts(explanation.statements, written)
             names = self._policy_names.text(explanation.policies, _policy_names)
-        return (
-            json.dumps(head)[:-1]
-            + ', "deciding": ['
-            + deciding
-            + '], "closest": ['
-            + closest
-            + "], "
-            + json.dumps(middle)[1:-1]
-            + ', "statements": ['
-            + statements
-            + '], "policies": '
-            + names
-            + ", "
-            + json.dumps(tail)[1:]
+            unevaluable = ", ".join(json.dumps(u.to_dict()) for u in explanation.unevaluable)
+            absent = _strings(explanation.absent_keys_that_mattered)
+            flagged = ", ".join(json.dumps(d.to_dict()) for d in explanation.deny_because_missing)
+        return "".join(
+            (
+                '{"decision": "',
+                decision.decision,
+                '", "action": ',
+                encode_basestring_ascii(decision.action),
+                ', "resource": ',
+                encode_basestring_ascii(decision.resource),
+                ', "principal": ',
+                _nullable(decision.principal),
+                ', "summary": ',
+                encode_basestring_ascii(render_summary(decision)),
+                ', "deciding": [',
+                deciding,
+                '], "closest": [',
+                closest,
+                '], "missingContextKeys": [',
+                _strings(decision.missing_context_keys),
+                '], "unevaluable": [',
+                unevaluable,
+                '], "statements": [',
+                statements,
+                '], "policies": ',
+                names,
+                ', "deniedAt": ',
+                _nullable(decision.denied_at),
+                ', "matchedStatements": [',
+                ", ".join(self._ref_text(ref) for ref in decision.matched_statements),
+                '], "absentKeysThatMattered": [',
+                absent,
+                '], "denyBecauseMissing": [',
+                flagged,
+                "]}",
+            )
         )
 
     def _trace_texts(self, traces: Sequence[StatementTrace], written: dict[int, str]) -> str:
@@ -156,12 +180,29 @@ class ResponseWriter:
         return ", ".join(parts)
 
     def _matched_text(self, ref: StatementRef) -> str:
-        text = self._matched.get(ref)
-        if text is None:
-            if len(self._matched) >= _CACHE_LIMIT:
-                self._matched.clear()
-            text = self._matched[ref] = json.dumps(matched_statement(ref))
-        return text
+        """AWS's MatchedStatements entry for ``ref``."""
+        return _cached(self._matched, ref, lambda: json.dumps(matched_statement(ref)))
+
+    def _ref_text(self, ref: StatementRef) -> str:
+        """The explanation's matchedStatements entry for ``ref``."""
+        return _cached(self._refs, ref, lambda: json.dumps(ref.to_dict()))
+
+
+def _cached(texts: dict[StatementRef, str], ref: StatementRef, encode: Callable[[], str]) -> str:
+    text = texts.get(ref)
+    if text is None:
+        if len(texts) >= _CACHE_LIMIT:
+            texts.clear()
+        text = texts[ref] = encode()
+    return text
+
+
+def _strings(values: Sequence[str]) -> str:
+    return ", ".join(map(encode_basestring_ascii, values))
+
+
+def _nullable(value: str | None) -> str:
+    return "null" if value is None else encode_basestring_ascii(value)
 
 
 def _sources_of(decisions: Sequence[Decision]) -> tuple[PolicySource, ...] | None:

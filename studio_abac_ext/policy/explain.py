@@ -256,50 +256,32 @@ def render_summary(decision: Decision) -> str:
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
-    """The JSON shape the REST API and the frontend rely on."""
-    head, middle, tail = decision_dict_parts(decision)
+    """The JSON shape the REST API and the frontend rely on (``aws_output`` writes the same
+    keys, in the same order, as text: change both together)."""
     explanation = decision.explanation
-    if explanation is None:
-        traces: dict[str, list[dict[str, Any]]] = {"deciding": [], "closest": []}
-        listed: dict[str, list[dict[str, Any]]] = {"statements": [], "policies": []}
-    else:
-        traces = {
-            "deciding": [t.to_dict() for t in explanation.deciding],
-            "closest": [t.to_dict() for t in explanation.closest],
-        }
-        listed = {
-            "statements": [t.to_dict() for t in explanation.statements],
-            "policies": [p.to_dict() for p in explanation.policies],
-        }
-    return {**head, **traces, **middle, **listed, **tail}
-
-
-def decision_dict_parts(
-    decision: Decision,
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """``decision_to_dict`` without its statement traces and policies, in three parts: the
-    keys before "deciding" and "closest", those between them and "statements" and "policies",
-    and those after; so an encoder can write the bulky lists its own way, in the same order."""
-    explanation = decision.explanation
-    head: dict[str, Any] = {
+    body: dict[str, Any] = {
         "decision": decision.decision,
         "action": decision.action,
         "resource": decision.resource,
         "principal": decision.principal,
         "summary": render_summary(decision),
-    }
-    middle: dict[str, Any] = {
+        "deciding": [],
+        "closest": [],
         "missingContextKeys": list(decision.missing_context_keys),
         "unevaluable": [],
-    }
-    tail: dict[str, Any] = {
+        "statements": [],
+        "policies": [],
         "deniedAt": decision.denied_at,
         "matchedStatements": [ref.to_dict() for ref in decision.matched_statements],
         "absentKeysThatMattered": [],
         "denyBecauseMissing": [],
     }
     if explanation is not None:
-        middle["unevaluable"] = [u.to_dict() for u in explanation.unevaluable]
-        tail["absentKeysThatMattered"] = list(explanation.absent_keys_that_mattered)
-        tail["denyBecauseMissing"] = [d.to_dict() for d in explanation.deny_because_missing]
-    return head, middle, tail
+        body["deciding"] = [t.to_dict() for t in explanation.deciding]
+        body["closest"] = [t.to_dict() for t in explanation.closest]
+        body["unevaluable"] = [u.to_dict() for u in explanation.unevaluable]
+        body["statements"] = [t.to_dict() for t in explanation.statements]
+        body["policies"] = [p.to_dict() for p in explanation.policies]
+        body["absentKeysThatMattered"] = list(explanation.absent_keys_that_mattered)
+        body["denyBecauseMissing"] = [d.to_dict() for d in explanation.deny_because_missing]
+    return body
