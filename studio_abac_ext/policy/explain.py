@@ -8,6 +8,7 @@ how few conditions failed (then by how many held, then by policy order).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .matching import resource_part
@@ -116,7 +117,7 @@ def build_explanation(
     layers: Sequence[_LayerView],
     sources: tuple[PolicySource, ...],
 ) -> Explanation:
-    statements = tuple(trace for layer in layers for trace in layer.traces)
+    statements = tuple(chain.from_iterable(layer.traces for layer in layers))
     by_name = {layer.name: layer for layer in layers}
     deciding: tuple[StatementTrace, ...] = ()
     closest: tuple[StatementTrace, ...] = ()

@@ -108,4 +108,4 @@ def parse_template(text: str) -> Template:
 
 
 def joined(segments: ResolvedSegments) -> str:
-    return "".join(text for text, _ in segments)
+    return "".join([text for text, _ in segments])
