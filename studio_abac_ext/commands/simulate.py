@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -194,6 +195,21 @@ def run(args: argparse.Namespace) -> int:
     except (CliInputError, SimulationInputError) as exc:
         sys.stderr.write(f"studio-abac {COMMAND}: error: {exc}\n")
         return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+
+
+def _silence_stdout() -> None:
+    """The reader went away (``| head``): send what is still buffered nowhere, so the
+    interpreter's final flush does not fail with a second broken pipe and a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass  # not a real file (captured output): nothing will be flushed to a pipe
+    finally:
+        os.close(devnull)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -294,3 +296,28 @@ def test_batch_text_output_gives_a_sentence_per_decision(
     out = capsys.readouterr().out
     assert out.startswith("implicitDeny: sagemaker:DeleteExperiment on ")
     assert "Closest: AmazonSageMakerUpdateDeleteExecutePolicy" in out
+
+
+def test_batch_output_closed_early_ends_quietly(tmp_path: Path) -> None:
+    # Given a batch far larger than a pipe holds, read by a consumer that stops after one line
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text((json.dumps(_case("TeamB", "TeamA")) + "\n") * 2000, encoding="utf-8")
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from studio_abac_ext.cli import main; sys.exit(main(sys.argv[1:]))",
+        "simulate-custom-policy",
+        "--batch",
+        str(batch),
+    ]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        # When the consumer reads one line and closes the pipe (as `| head -1` does)
+        first = process.stdout.readline()
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        code = process.wait()
+    # Then the command stops with status 1 and no traceback
+    assert json.loads(first)["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
+    assert code == 1
+    assert stderr == ""
