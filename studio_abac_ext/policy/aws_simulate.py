@@ -5,6 +5,11 @@ ActionNames, ResourceArns, CallerArn, ContextEntries (ResourceOwner, ResourceHan
 MaxItems and Marker are accepted and ignored). Ours: SessionPolicyInputList and
 ServiceControlPolicyInputList (a list of levels, each a list of policy strings). The output
 adds ``Explanation`` (our ``Decision.to_dict()``) unless explanations are turned off.
+
+There is one EvaluationResult per action and resource (ActionNames x ResourceArns, action by
+action), each decided on its own. AWS's API reference now says its simulator returns one
+result per action, aggregating the resources, with per-resource decisions under
+``ResourceSpecificResults``; we keep one result per pair, which says the same per resource.
 """
 
 from __future__ import annotations
