@@ -124,7 +124,13 @@ describe('Policy denials view', () => {
     expect(cells[1].querySelector('.jp-StudioAbac-whoRole')?.textContent).toBe(
       'SageMakerStudioDeveloperTeamBRole'
     );
-    expect(cells[2].textContent).toBe('sagemaker:DeleteExperiment');
+    // What was asked, on which resource, in one cell
+    expect(cells[2].querySelector('code')?.textContent).toBe(
+      'sagemaker:DeleteExperiment'
+    );
+    expect(
+      cells[2].querySelector('.jp-StudioAbac-denialResource')?.textContent
+    ).toBe(EVENT.resource);
     expect(cells[0].querySelector('time')?.getAttribute('dateTime')).toBe(
       EVENT.time
     );
@@ -156,6 +162,12 @@ describe('Policy denials view', () => {
     );
     expect(decision?.textContent).toContain('Denied (no statement allows it)');
     expect(decision?.querySelector('code')?.textContent).toBe('implicitDeny');
+    // And the compared tag is the simulated role's, not the admin's own
+    const sides = Array.from(decision!.querySelectorAll('dt')).map(
+      dt => dt.textContent
+    );
+    expect(sides).toContain("SageMakerStudioDeveloperTeamBRole's (team tag)");
+    expect(sides).not.toContain('Yours (team tag)');
     expect(node.textContent).toContain(
       'AmazonSageMakerUpdateDeleteExecutePolicy'
     );

@@ -2,7 +2,7 @@
  * The "Policy denials" admin view: recent denials with their explanations, a simulator, and the
  * isolation checker's findings.
  */
-import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { Dialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React, { useCallback, useEffect, useState } from 'react';
@@ -58,6 +58,24 @@ export function principalName(arn: string): string {
     return name;
   }
   return arn;
+}
+
+/**
+ * An ARN or action that may wrap after its ":" and "/" separators rather than mid-word, so a
+ * narrow column breaks it where a reader expects.
+ */
+export function Breakable(props: { text: string }): JSX.Element {
+  const parts = props.text.split(/(?<=[:/])/);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <React.Fragment key={i}>
+          {part}
+          {i < parts.length - 1 && <wbr />}
+        </React.Fragment>
+      ))}
+    </>
+  );
 }
 
 /**
@@ -126,13 +144,71 @@ function DecisionView(props: {
           {labels[result.decision] ?? result.decision}
         </strong>{' '}
         {/* AWS's own word for the decision, as its policy simulator prints it */}
-        <code className="jp-StudioAbac-decisionCode">{result.decision}</code>
+        <span className="jp-StudioAbac-decisionCode">
+          {trans.__('AWS decision:')} <code>{result.decision}</code>
+        </span>
         {result.explanation ? '' : ` — ${result.summary}`}
       </p>
       {result.explanation && (
-        <ExplanationView explanation={result.explanation} trans={trans} />
+        <ExplanationView
+          explanation={result.explanation}
+          trans={trans}
+          subject={
+            principalName(result.explanation.principal ?? '') || undefined
+          }
+        />
       )}
     </div>
+  );
+}
+
+/** One denial: when, who (the person, and the role they acted through), what on which resource. */
+function DenialRow(props: {
+  event: IDenialEvent;
+  onExplain: () => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { event, trans } = props;
+  return (
+    <tr>
+      <td>
+        <time dateTime={event.time} title={event.time}>
+          {new Date(event.time).toLocaleString()}
+        </time>
+      </td>
+      <td title={event.principal}>
+        <span className="jp-StudioAbac-who">
+          {event.user ?? principalName(event.principal)}
+        </span>
+        {event.user && (
+          <span className="jp-StudioAbac-muted jp-StudioAbac-whoRole">
+            {principalName(event.principal)}
+          </span>
+        )}
+      </td>
+      <td>
+        <code className="jp-StudioAbac-denialAction">
+          <Breakable text={event.action} />
+        </code>
+        <span className="jp-StudioAbac-arn jp-StudioAbac-muted jp-StudioAbac-denialResource">
+          {event.resource ? <Breakable text={event.resource} /> : '—'}
+        </span>
+      </td>
+      <td>
+        <button
+          type="button"
+          className="jp-StudioAbac-rowButton"
+          aria-label={trans.__(
+            'Explain the denial of %1 to %2',
+            event.action,
+            event.user ?? event.principal
+          )}
+          onClick={props.onExplain}
+        >
+          {trans.__('Explain')}
+        </button>
+      </td>
+    </tr>
   );
 }
 
@@ -173,8 +249,9 @@ function Denials(props: {
         action: event.action,
         resource: event.resource ?? '*'
       });
-      await showDialog({
-        title: trans.__('Why %1 was denied', event.action),
+      const title = trans.__('Why %1 was denied', event.action);
+      const dialog = new Dialog({
+        title,
         body: ReactWidget.create(
           <div className="jp-StudioAbac-denied">
             <p>{event.message}</p>
@@ -183,6 +260,9 @@ function Denials(props: {
         ),
         buttons: [Dialog.okButton({ label: trans.__('Close') })]
       });
+      // A dialog with a widget body has no accessible name of its own: give it its title.
+      dialog.node.setAttribute('aria-label', title);
+      await dialog.launch();
     } catch (e) {
       await showRequestError(e, { label: `Explain ${event.action}` }, trans);
     }
@@ -195,7 +275,7 @@ function Denials(props: {
     >
       <h2 id="jp-StudioAbac-denialsTitle">{trans.__('Recent denials')}</h2>
       <form
-        className="jp-StudioAbac-row"
+        className="jp-StudioAbac-row jp-StudioAbac-adminFilters"
         onSubmit={e => {
           e.preventDefault();
           void load(true);
@@ -204,14 +284,14 @@ function Denials(props: {
         <input
           className="jp-mod-styled"
           aria-label={trans.__('Filter by user')}
-          placeholder={trans.__('User')}
+          placeholder={trans.__('User or role')}
           value={user}
           onChange={e => setUser(e.target.value)}
         />
         <input
           className="jp-mod-styled"
           aria-label={trans.__('Filter by action')}
-          placeholder={trans.__('Action, e.g. sagemaker:DeleteExperiment')}
+          placeholder={trans.__('Action, e.g. s3:GetObject')}
           value={action}
           onChange={e => setAction(e.target.value)}
         />
@@ -231,16 +311,21 @@ function Denials(props: {
           </p>
         )
       ) : (
-        <table className="jp-StudioAbac-table">
+        <table className="jp-StudioAbac-table jp-StudioAbac-denialsTable">
           <caption className="jp-StudioAbac-visuallyHidden">
             {trans.__('Recent denials')}
           </caption>
+          <colgroup>
+            <col className="jp-StudioAbac-colTime" />
+            <col className="jp-StudioAbac-colWho" />
+            <col />
+            <col className="jp-StudioAbac-colExplain" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">{trans.__('Time')}</th>
               <th scope="col">{trans.__('Who')}</th>
-              <th scope="col">{trans.__('Action')}</th>
-              <th scope="col">{trans.__('Resource')}</th>
+              <th scope="col">{trans.__('Action and resource')}</th>
               <th scope="col">
                 <span className="jp-StudioAbac-visuallyHidden">
                   {trans.__('Explanation')}
@@ -250,41 +335,12 @@ function Denials(props: {
           </thead>
           <tbody>
             {events.map(event => (
-              <tr key={event.id}>
-                <td>
-                  <time dateTime={event.time} title={event.time}>
-                    {new Date(event.time).toLocaleString()}
-                  </time>
-                </td>
-                <td title={event.principal}>
-                  <span className="jp-StudioAbac-who">
-                    {event.user ?? principalName(event.principal)}
-                  </span>
-                  {event.user && (
-                    <span className="jp-StudioAbac-muted jp-StudioAbac-whoRole">
-                      {principalName(event.principal)}
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <code>{event.action}</code>
-                </td>
-                <td className="jp-StudioAbac-arn">{event.resource ?? '—'}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="jp-Button jp-mod-styled"
-                    aria-label={trans.__(
-                      'Explain the denial of %1 to %2',
-                      event.action,
-                      event.user ?? event.principal
-                    )}
-                    onClick={() => void explain(event)}
-                  >
-                    {trans.__('Explain')}
-                  </button>
-                </td>
-              </tr>
+              <DenialRow
+                key={event.id}
+                event={event}
+                onExplain={() => void explain(event)}
+                trans={trans}
+              />
             ))}
           </tbody>
         </table>
@@ -436,7 +492,7 @@ function Isolation(props: {
     >
       <h2 id="jp-StudioAbac-isolationTitle">{trans.__('Isolation check')}</h2>
       <form
-        className="jp-StudioAbac-row"
+        className="jp-StudioAbac-row jp-StudioAbac-adminFilters"
         onSubmit={e => {
           e.preventDefault();
           void run();

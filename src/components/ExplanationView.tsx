@@ -100,11 +100,20 @@ export function compactExcerpt(
   return parts;
 }
 
-/** Who a condition key describes, as a person would say it. */
-export function sideLabel(key: string, trans: TranslationBundle): string {
+/**
+ * Who a condition key describes, as a person would say it. `subject` names the principal when the
+ * request is not the reader's own (an admin simulating a role), so it is not called "yours".
+ */
+export function sideLabel(
+  key: string,
+  trans: TranslationBundle,
+  subject?: string
+): string {
   const tag = key.split('/')[1] ?? '';
   if (/^aws:PrincipalTag\//i.test(key)) {
-    return trans.__('Yours (%1 tag)', tag);
+    return subject
+      ? trans.__("%1's (%2 tag)", subject, tag)
+      : trans.__('Yours (%1 tag)', tag);
   }
   if (/^[a-z0-9-]+:ResourceTag\//i.test(key)) {
     return trans.__("The resource's (%1 tag)", tag);
@@ -113,7 +122,9 @@ export function sideLabel(key: string, trans: TranslationBundle): string {
     return trans.__("The request's (%1 tag)", tag);
   }
   if (/^aws:username$/i.test(key)) {
-    return trans.__('Your user name');
+    return subject
+      ? trans.__("%1's user name", subject)
+      : trans.__('Your user name');
   }
   return key;
 }
@@ -121,13 +132,14 @@ export function sideLabel(key: string, trans: TranslationBundle): string {
 /** The label of the policy side: the variable it resolved, or the literal policy value. */
 function policySideLabel(
   condition: IConditionTrace,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  subject?: string
 ): string {
   const variable = condition.policyValues
     .map(v => /^\$\{([^}]+)\}$/.exec(v)?.[1])
     .find(v => v !== undefined);
   return variable
-    ? sideLabel(variable, trans)
+    ? sideLabel(variable, trans, subject)
     : trans.__('Required by the policy');
 }
 
@@ -139,8 +151,9 @@ function show(values: (string | null)[], trans: TranslationBundle): string {
 function ComparedValues(props: {
   condition: IConditionTrace;
   trans: TranslationBundle;
+  subject?: string;
 }): JSX.Element {
-  const { condition, trans } = props;
+  const { condition, trans, subject } = props;
   const policyValues = condition.resolvedPolicyValues.some(v => v !== null)
     ? condition.resolvedPolicyValues
     : condition.policyValues;
@@ -151,7 +164,7 @@ function ComparedValues(props: {
       </div>
       <dl className="jp-StudioAbac-compareValues">
         <div className="jp-StudioAbac-compareSide">
-          <dt>{sideLabel(condition.key, trans)}</dt>
+          <dt>{sideLabel(condition.key, trans, subject)}</dt>
           <dd>
             {condition.keyPresent
               ? show(condition.requestValues, trans)
@@ -159,7 +172,7 @@ function ComparedValues(props: {
           </dd>
         </div>
         <div className="jp-StudioAbac-compareSide">
-          <dt>{policySideLabel(condition, trans)}</dt>
+          <dt>{policySideLabel(condition, trans, subject)}</dt>
           <dd>{show(policyValues, trans)}</dd>
         </div>
       </dl>
@@ -243,8 +256,9 @@ export function StatementView(props: {
   statement: IStatementTrace;
   policies: IPolicySource[];
   trans: TranslationBundle;
+  subject?: string;
 }): JSX.Element {
-  const { statement, policies, trans } = props;
+  const { statement, policies, trans, subject } = props;
   const marked = conditionsToMark(statement);
   const policy = policies.find(p => p.name === statement.policy);
   const title = statement.sid ?? trans.__('statement %1', statement.index + 1);
@@ -267,7 +281,12 @@ export function StatementView(props: {
         </span>
       </h4>
       {marked.map((condition, i) => (
-        <ComparedValues key={i} condition={condition} trans={trans} />
+        <ComparedValues
+          key={i}
+          condition={condition}
+          trans={trans}
+          subject={subject}
+        />
       ))}
       <PolicyExcerpt
         statement={statement}
@@ -283,6 +302,8 @@ export function ExplanationView(props: {
   explanation: IExplanation;
   trans: TranslationBundle;
   showSummary?: boolean;
+  /** The principal's name, when the reader is not that principal. */
+  subject?: string;
 }): JSX.Element {
   const { explanation, trans } = props;
   const { kind, statements } = statementsToShow(explanation);
@@ -306,6 +327,7 @@ export function ExplanationView(props: {
           statement={statement}
           policies={explanation.policies}
           trans={trans}
+          subject={props.subject}
         />
       ))}
       {explanation.missingContextKeys.length > 0 && (
