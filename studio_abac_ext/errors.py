@@ -74,8 +74,8 @@ def _aws_error_body(error: AwsError) -> tuple[int, dict[str, Any]]:
         return 503, {
             "error": "AwsUnavailable",
             "message": (
-                f"AWS is unavailable for {error.operation} ({error.code}): {error.message} "
-                f"Try again in {error.retry_after} seconds."
+                f"AWS is unavailable for {error.operation} ({error.code}): "
+                f"{error.message.rstrip('.')}. {error.advice}"
             ),
             "retryAfter": error.retry_after,
         }

@@ -15,7 +15,9 @@ async def expect_http_error(
 ) -> dict[str, Any]:
     """Await ``call`` (a ``jp_fetch``), check it failed with ``status`` and our JSON error body.
 
-    Returns the decoded body so a test can check further details.
+    A 503 must carry its retry advice twice: ``retryAfter`` in the body and the same number of
+    seconds in the ``Retry-After`` header. Returns the decoded body so a test can check further
+    details.
     """
     with pytest.raises(HTTPClientError) as caught:
         await call
@@ -28,4 +30,7 @@ async def expect_http_error(
     if message_contains:
         assert message_contains in body.get("message", ""), body
     assert "Traceback" not in json.dumps(body)
+    if status == 503:
+        assert body["retryAfter"] > 0, body
+        assert response.headers.get("Retry-After") == str(body["retryAfter"]), response.headers
     return body

@@ -105,11 +105,41 @@ class AwsRejectedError(AwsError):
 
 
 class AwsUnavailableError(AwsError):
-    """Throttled, timed out, unreachable, or no usable credentials: retry later."""
+    """Throttled, timed out, unreachable, or no usable credentials: retry later, after doing
+    what ``advice`` says."""
 
     def __init__(self, operation: str, code: str, message: str, retry_after: int) -> None:
         super().__init__(operation, code, message)
         self.retry_after = retry_after
+        self.advice = _advice(code, retry_after)
+
+
+def _advice(code: str, retry_after: int) -> str:
+    """What the user can do about an unavailable AWS, and when to try again."""
+    again = f"try again in {retry_after} seconds"
+    if code in THROTTLING_CODES:
+        return f"AWS is limiting the request rate of your account; {again}."
+    if code in EXPIRED_CODES:
+        return (
+            "Your AWS credentials have expired: refresh them (in Studio, restart the "
+            f"JupyterLab app), then {again}."
+        )
+    if code == "NoCredentials":
+        return (
+            "Give the Jupyter server AWS credentials (in Studio the space's execution role "
+            f"provides them; elsewhere AWS_ACCESS_KEY_ID or a profile), then {again}."
+        )
+    if code == "Unreachable":
+        return (
+            "Check the network and the AWS endpoint (c.StudioAbac.endpoint_url or "
+            f"AWS_ENDPOINT_URL), then {again}."
+        )
+    if code == "Timeout":
+        return (
+            f"AWS may be slow or the network congested; {again} "
+            "(c.StudioAbac.read_timeout sets how long to wait)."
+        )
+    return f"AWS reported a problem on its side; {again}."
 
 
 def _client_error(error: ClientError, service: str, operation: str, resource: str) -> AwsError:

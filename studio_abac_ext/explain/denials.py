@@ -36,6 +36,15 @@ def next_step(
     owner_team = (resource_tags or {}).get(team_key)
     if decision is not None and decision.decision == "explicitDeny":
         return f"An explicit Deny blocks {action}; only an administrator can lift it."
+    if decision is not None and decision.allowed:
+        beyond = (
+            f"Your policies as the extension read them allow {action}, so they are out of date "
+            "or something it cannot see denies it (a permissions boundary, session policy or "
+            "service control policy): ask an administrator."
+        )
+        if owner_team and caller_team and owner_team != caller_team:
+            return f"This {kind} belongs to {owner_team} and you are in {caller_team}. {beyond}"
+        return beyond
     if owner_team and caller_team and owner_team != caller_team:
         return (
             f"This {kind} belongs to {owner_team} and you are in {caller_team}; "

@@ -63,8 +63,9 @@ async def test_unreachable_aws_is_a_503_with_retry_advice(jp_fetch):
     body = await expect_http_error(
         jp_fetch("studio-abac-ext", "identity"), 503, "AwsUnavailable", "cannot be reached"
     )
-    # Then the body says when to retry, and the server still answers
-    assert body["retryAfter"] > 0
+    # Then the body says what to check and when to retry, and the server still answers
+    assert "Check the network and the AWS endpoint" in body["message"]
+    assert f"try again in {body['retryAfter']} seconds" in body["message"]
     await assert_still_up(jp_fetch)
 
 
@@ -87,8 +88,9 @@ async def test_a_hung_aws_times_out_into_a_503(jp_fetch):
     body = await expect_http_error(
         jp_fetch("studio-abac-ext", "resources"), 503, "AwsUnavailable", "did not answer in time"
     )
-    # Then the caller is told to retry, and the server still answers
-    assert body["retryAfter"] > 0
+    # Then the caller is told to retry, and how long the server waits, and the server still answers
+    assert f"try again in {body['retryAfter']} seconds" in body["message"]
+    assert "c.StudioAbac.read_timeout" in body["message"]
     await assert_still_up(jp_fetch)
 
 
@@ -117,6 +119,27 @@ async def test_throttling_is_a_503_after_retries(jp_fetch, jp_serverapp):
     body = await expect_http_error(
         jp_fetch("studio-abac-ext", "resources"), 503, "AwsUnavailable", "ThrottlingException"
     )
-    # Then the caller is told to retry, and the server still answers
-    assert body["retryAfter"] > 0
+    # Then the caller learns AWS is limiting the rate and when to retry; the server still answers
+    assert "limiting the request rate" in body["message"]
+    assert f"try again in {body['retryAfter']} seconds" in body["message"]
+    await assert_still_up(jp_fetch)
+
+
+@pytest.fixture
+def no_credentials(persona_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The persona's environment without any AWS credentials (and no instance role to ask)."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+async def test_no_credentials_is_a_503_saying_what_to_give(no_credentials, jp_fetch):
+    # Given a server that finds no AWS credentials anywhere
+    # When the identity is asked for
+    body = await expect_http_error(
+        jp_fetch("studio-abac-ext", "identity"), 503, "AwsUnavailable", "No AWS credentials"
+    )
+    # Then the advice says which credentials to give, then when to retry
+    assert "Give the Jupyter server AWS credentials" in body["message"]
+    assert f"try again in {body['retryAfter']} seconds" in body["message"]
     await assert_still_up(jp_fetch)
