@@ -163,8 +163,8 @@ def _run_lines(args: argparse.Namespace, lines: Iterable[str], out: TextIO) -> i
         if not line.strip():
             continue
         try:
-            payload, raw_texts = simulator.decode(line)
-            decisions = simulator.simulate(payload, raw_texts)
+            payload, policy_keys = simulator.decode(line)
+            decisions = simulator.simulate(payload, policy_keys)
         except (json.JSONDecodeError, SimulationInputError) as exc:
             failures += 1
             error = {"Code": "InvalidInput", "Message": f"line {number}: {exc}"}

@@ -4,15 +4,15 @@ Each input is AWS's ``SimulateCustomPolicy`` request; it asks about every action
 ``ActionNames`` on every resource of ``ResourceArns`` (one decision each, in that order). The
 output line is the response :mod:`.aws_output` writes.
 
-A batch repeats its policies on every line, so the simulator remembers them: the raw text of
-each policy field (not decoded again, see :mod:`.batch_input`) maps to the parsed, checked
-policy set, or to the error it raised.
+A batch repeats its policies on every line, so the simulator remembers them: the key of the
+policy fields' values (their raw texts, not decoded again: see :mod:`.batch_input`) maps to
+the parsed, checked policy set, or to the error it raised.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from .aws_output import ResponseWriter
@@ -27,7 +27,7 @@ from .batch_input import RememberingDecoder
 from .evaluate import Decision, PolicySet, evaluate_many
 
 _POLICY_SETS_REMEMBERED = 64
-PolicyKey = tuple[str | None, ...]
+PolicyKey = tuple[Hashable | None, ...]
 
 
 class BatchSimulator:
@@ -40,19 +40,20 @@ class BatchSimulator:
         self._policy_sets: OrderedDict[PolicyKey, PolicySet | SimulationInputError] = OrderedDict()
         self._writer = ResponseWriter()
 
-    def decode(self, line: str) -> tuple[Any, dict[str, str]]:
-        """An input line as a payload, and the raw texts of its remembered policy fields.
+    def decode(self, line: str) -> tuple[Any, dict[str, Hashable]]:
+        """An input line as a payload, and the keys of its policy fields' values.
 
         Raises ``json.JSONDecodeError`` exactly as ``json.loads`` would.
         """
         return self._decoder.decode(line)
 
     def simulate(
-        self, payload: object, raw_policy_texts: Mapping[str, str] | None = None
+        self, payload: object, policy_keys: Mapping[str, Hashable] | None = None
     ) -> list[Decision]:
-        """The decisions for every action on every resource of one input, in AWS's order."""
+        """The decisions for every action on every resource of one input, in AWS's order;
+        ``policy_keys`` (from ``decode``) lets it reuse the policy sets it has seen."""
         fields = check_input_fields(payload)
-        policies = self._policy_set(fields, raw_policy_texts or {})
+        policies = self._policy_set(fields, policy_keys or {})
         calls = calls_from_input(fields)
         return evaluate_many(calls.requests(), policies, explain=self.explain)
 
@@ -62,11 +63,13 @@ class BatchSimulator:
 
     def simulate_line(self, line: str) -> str:
         """One JSON input line to its JSON output line (no newline)."""
-        payload, raw_texts = self.decode(line)
-        return self.response(self.simulate(payload, raw_texts))
+        payload, policy_keys = self.decode(line)
+        return self.response(self.simulate(payload, policy_keys))
 
-    def _policy_set(self, payload: Mapping[str, Any], raw_texts: Mapping[str, str]) -> PolicySet:
-        key = _policy_key(payload, raw_texts)
+    def _policy_set(
+        self, payload: Mapping[str, Any], policy_keys: Mapping[str, Hashable]
+    ) -> PolicySet:
+        key = _policy_key(payload, policy_keys)
         if key is None:
             return policy_set_from_input(payload)
         known = self._policy_sets.get(key)
@@ -85,12 +88,14 @@ class BatchSimulator:
         return known
 
 
-def _policy_key(payload: Mapping[str, Any], raw_texts: Mapping[str, str]) -> PolicyKey | None:
-    """The raw texts of the policy fields, when every field present has one; else None."""
-    key: list[str | None] = []
+def _policy_key(
+    payload: Mapping[str, Any], policy_keys: Mapping[str, Hashable]
+) -> PolicyKey | None:
+    """The keys of the policy fields, when every field present has one; else None."""
+    key: list[Hashable | None] = []
     for field in POLICY_FIELDS:
-        raw = raw_texts.get(field)
-        if raw is None and payload.get(field) is not None:
+        found = policy_keys.get(field)
+        if found is None and payload.get(field) is not None:
             return None
-        key.append(raw)
+        key.append(found)
     return tuple(key)

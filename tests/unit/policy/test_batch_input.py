@@ -22,31 +22,47 @@ def _line(**fields: Any) -> str:
     return json.dumps({"ActionNames": ["s3:GetObject"], **fields})
 
 
-def test_a_repeated_policy_list_is_decoded_once_and_shared() -> None:
-    # Given two lines carrying the same policies, with different other fields
+def test_a_repeated_policy_is_decoded_once_and_keyed_by_its_text() -> None:
+    # Given two lines carrying the same policy, with different other fields
     decoder = RememberingDecoder(FIELDS)
     first_line = _line(PolicyInputList=[POLICY], CallerArn="a")
     second_line = _line(PolicyInputList=[POLICY], CallerArn="b")
     # When both are decoded
-    first, first_raw = decoder.decode(first_line)
-    second, second_raw = decoder.decode(second_line)
-    # Then each equals json.loads, and the second reuses the first's value and raw text
+    first, first_keys = decoder.decode(first_line)
+    second, second_keys = decoder.decode(second_line)
+    # Then each equals json.loads; the policy string is the remembered one, the keys equal
     assert first == json.loads(first_line)
     assert second == json.loads(second_line)
-    assert second["PolicyInputList"] is first["PolicyInputList"]
-    assert second_raw["PolicyInputList"] is first_raw["PolicyInputList"]
-    assert "ResourcePolicy" not in second_raw
+    assert second["PolicyInputList"][0] is first["PolicyInputList"][0]
+    assert second_keys["PolicyInputList"] == first_keys["PolicyInputList"]
+    assert "ResourcePolicy" not in second_keys
 
 
-def test_a_different_policy_is_not_mistaken_for_a_remembered_one() -> None:
-    # Given a remembered policy list and a line with the same list plus one more policy
+def test_policies_are_remembered_one_by_one_whatever_list_they_come_in() -> None:
+    # Given a remembered policy, then lists that add another policy before and after it
     decoder = RememberingDecoder(FIELDS)
-    decoder.decode(_line(PolicyInputList=[POLICY]))
-    longer = _line(PolicyInputList=[POLICY, OTHER_POLICY])
-    # When the longer line is decoded
-    payload, _ = decoder.decode(longer)
-    # Then it has both policies
-    assert payload["PolicyInputList"] == [POLICY, OTHER_POLICY]
+    alone, alone_keys = decoder.decode(_line(PolicyInputList=[POLICY]))
+    after, after_keys = decoder.decode(_line(PolicyInputList=[OTHER_POLICY, POLICY]))
+    before, before_keys = decoder.decode(_line(PolicyInputList=[POLICY, OTHER_POLICY]))
+    # Then every list has its own policies and key, sharing the decoded strings
+    assert after["PolicyInputList"] == [OTHER_POLICY, POLICY]
+    assert before["PolicyInputList"] == [POLICY, OTHER_POLICY]
+    assert after["PolicyInputList"][1] is alone["PolicyInputList"][0]
+    assert before["PolicyInputList"][1] is after["PolicyInputList"][0]
+    keys = [alone_keys["PolicyInputList"], after_keys["PolicyInputList"]]
+    assert len({*keys, before_keys["PolicyInputList"]}) == 3
+
+
+def test_a_longer_policy_starting_like_a_remembered_one_is_read_whole() -> None:
+    # Given a remembered policy and another that begins with the same text
+    decoder = RememberingDecoder(FIELDS)
+    decoder.decode(_line(ResourcePolicy=POLICY))
+    longer = POLICY + " "
+    # When a line carries the longer one
+    payload, keys = decoder.decode(_line(ResourcePolicy=longer))
+    # Then it is read whole, under another key
+    assert payload["ResourcePolicy"] == longer
+    assert keys["ResourcePolicy"] != json.dumps(POLICY)
 
 
 @pytest.mark.parametrize(
@@ -61,12 +77,13 @@ def test_a_different_policy_is_not_mistaken_for_a_remembered_one() -> None:
         ),
         # the field given twice: the last one wins, as in json.loads
         '{"PolicyInputList": ' + json.dumps([POLICY]) + ', "PolicyInputList": ["x"]}',
-        # the placeholder the decoder uses, sent on purpose
+        # the placeholder the decoder uses, sent on purpose, outside and inside a policy
         json.dumps({"PolicyInputList": [POLICY], "CallerArn": "\x00remembered"}),
+        json.dumps({"PolicyInputList": [POLICY + "\x00remembered"], "CallerArn": "x"}),
         # spaces around the colon, and a field that is not a list
         '{"PolicyInputList"  :  ' + json.dumps([POLICY]) + ', "ResourcePolicy" : 7}',
     ],
-    ids=["nested-key", "repeated-key", "placeholder-text", "spacing"],
+    ids=["nested-key", "repeated-key", "placeholder-outside", "placeholder-inside", "spacing"],
 )
 def test_awkward_lines_decode_as_json_loads_does(line: str) -> None:
     # Given a decoder that already remembers the policy list
@@ -130,11 +147,12 @@ def test_any_sequence_of_lines_decodes_as_json_loads_does(
 ) -> None:
     # Given a decoder with a tiny memory, and lines mixing remembered and fresh values
     decoder = RememberingDecoder(FIELDS, memory=2)
+    seen: dict[tuple[str, Any], Any] = {}
     for value in lines:
         text = json.dumps(value, indent=indent)
         # When each line is decoded
-        payload, raw_texts = decoder.decode(text)
-        # Then the payload is json.loads's, and each raw text decodes to its field's value
+        payload, keys = decoder.decode(text)
+        # Then the payload is json.loads's, and equal keys always mean equal values
         assert payload == json.loads(text)
-        for field, raw in raw_texts.items():
-            assert json.loads(raw) == payload[field]
+        for field, key in keys.items():
+            assert seen.setdefault((field, key), payload[field]) == payload[field]
