@@ -1,7 +1,7 @@
 """Throughput of the policy engine on the document's policies (prints figures; no timed checks).
 
 Run: ``python benchmarks/bench_engine.py [--lines N] [--requests N] [--profile MODE]``.
-Measures, on one core (the script runs in one thread), best of three runs:
+Measures, on one core (the script runs in one thread), best of five runs:
 
 - ``evaluate`` alone, with and without explanation (policies parsed once);
 - the batch path of ``simulate-custom-policy`` (``_run_lines``: JSON lines in, JSON lines out,
@@ -150,7 +150,7 @@ def _fan_out_lines(count: int, seed: int = 11) -> tuple[list[str], int]:
     return lines, decisions
 
 
-def _best_seconds(run: Callable[[], object], repeat: int = 3) -> float:
+def _best_seconds(run: Callable[[], object], repeat: int = 5) -> float:
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
