@@ -24,8 +24,12 @@ function isPolicyText(fix: string): boolean {
   return /^\s*[[{]/.test(fix);
 }
 
-function Fix(props: { fix: string; trans: TranslationBundle }): JSX.Element {
-  const { fix, trans } = props;
+function Fix(props: {
+  id: string;
+  fix: string;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { id, fix, trans } = props;
   if (!isPolicyText(fix)) {
     return (
       <p>
@@ -36,7 +40,12 @@ function Fix(props: { fix: string; trans: TranslationBundle }): JSX.Element {
   return (
     <details className="jp-StudioAbac-fix">
       <summary>{trans.__('Fix: statements to use instead')}</summary>
-      <pre className="jp-StudioAbac-fixPolicy" tabIndex={0}>
+      {/* Focusable, so a keyboard can scroll a long fix */}
+      <pre
+        className="jp-StudioAbac-fixPolicy"
+        tabIndex={0}
+        aria-label={trans.__('Statements that fix %1', id)}
+      >
         {fix}
       </pre>
     </details>
@@ -92,7 +101,7 @@ export function IsolationFindings(props: {
                 )}
               </p>
             )}
-            <Fix fix={f.fix} trans={trans} />
+            <Fix id={f.id} fix={f.fix} trans={trans} />
           </li>
         ))}
       </ul>

@@ -204,6 +204,9 @@ test.describe('Policy denials view, as the admin', () => {
     await expect(retag).toContainText('high');
     await expect(retag).toContainText('AddTags');
     await expect(findings.getByRole('listitem')).not.toHaveCount(1);
+    // When the admin opens its fix, Then it is policy JSON to use instead
+    await retag.getByText('Fix: statements to use instead').click();
+    await expect(retag.getByRole('group')).toContainText('"Effect": "Deny"');
     // And the last finding can be scrolled to
     await findings.getByRole('listitem').last().scrollIntoViewIfNeeded();
     await expect(findings.getByRole('listitem').last()).toBeInViewport();
@@ -261,6 +264,11 @@ test.describe('Policy denials view, screenshots for review', () => {
         'implicitDeny'
       );
       await checkIsolation(view, TEAM_A_ROLE);
+      await view
+        .getByRole('listitem')
+        .filter({ hasText: 'retag-takeover' })
+        .getByText('Fix: statements to use instead')
+        .click();
       // When each section is photographed, Then the pictures are attached
       for (const section of ['Recent denials', 'Simulate', 'Isolation check']) {
         await screenshot(
