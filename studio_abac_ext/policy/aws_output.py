@@ -82,7 +82,8 @@ class ResponseWriter:
         self._refs: dict[StatementRef, str] = {}
 
     def response(self, decisions: Sequence[Decision], *, explain: bool) -> str:
-        """The JSON text of one response (no newline)."""
+        """The JSON text of the response to one input (no newline): its decisions share
+        their policies, whose texts the first explained decision gives."""
         results = ", ".join(self.evaluation_result(d, explain=explain) for d in decisions)
         text = '{"EvaluationResults": [' + results + '], "IsTruncated": false'
         sources = _sources_of(decisions) if explain else None
@@ -91,6 +92,7 @@ class ResponseWriter:
         return text + "}"
 
     def evaluation_result(self, decision: Decision, *, explain: bool) -> str:
+        """One EvaluationResult, as ``aws_simulate.evaluation_result`` builds it."""
         text = (
             '{"EvalActionName": '
             + encode_basestring_ascii(decision.action)
