@@ -142,6 +142,12 @@ def _text_response(decisions: list[Decision]) -> str:
     )
 
 
+def _warn(simulator: BatchSimulator, where: str) -> None:
+    """Policies that evaluate but that AWS would refuse or that look wrong: say so once."""
+    for warning in simulator.take_warnings():
+        sys.stderr.write(f"studio-abac {COMMAND}: warning: {where}{warning}\n")
+
+
 def _run_batch(args: argparse.Namespace, out: TextIO) -> int:
     if args.batch == "-":
         return _run_lines(args, sys.stdin, out)
@@ -165,6 +171,7 @@ def _run_lines(args: argparse.Namespace, lines: Iterable[str], out: TextIO) -> i
         try:
             payload, policy_keys = simulator.decode(line)
             decisions = simulator.simulate(payload, policy_keys)
+            _warn(simulator, f"line {number}: ")
         except (json.JSONDecodeError, SimulationInputError) as exc:
             failures += 1
             error = {"Code": "InvalidInput", "Message": f"line {number}: {exc}"}
@@ -186,6 +193,7 @@ def run(args: argparse.Namespace) -> int:
         text_output = args.output == "text"
         simulator = BatchSimulator(explain=text_output or not args.decision_only)
         decisions = simulator.simulate(payload)
+        _warn(simulator, "")
         if text_output:
             out.write(_text_response(decisions))
         else:

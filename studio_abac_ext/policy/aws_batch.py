@@ -24,9 +24,11 @@ from .aws_simulate import (
     policy_set_from_input,
 )
 from .batch_input import RememberingDecoder
+from .document import Policy
 from .evaluate import Decision, PolicySet, evaluate_many
 
 _POLICY_SETS_REMEMBERED = 64
+_WARNED_POLICIES_KEPT = 4096
 PolicyKey = tuple[Hashable | None, ...]
 
 
@@ -39,6 +41,14 @@ class BatchSimulator:
         self._memory = memory
         self._policy_sets: OrderedDict[PolicyKey, PolicySet | SimulationInputError] = OrderedDict()
         self._writer = ResponseWriter()
+        self._warned: set[Policy] = set()
+        self._warnings: list[str] = []
+
+    def take_warnings(self) -> list[str]:
+        """The warnings of the policies first met since the last call (each policy's once):
+        ``"<policy name>: <JSON path>: <what is wrong>"``."""
+        taken, self._warnings = self._warnings, []
+        return taken
 
     def decode(self, line: str) -> tuple[Any, dict[str, Hashable]]:
         """An input line as a payload, and the keys of its policy fields' values.
@@ -71,11 +81,11 @@ class BatchSimulator:
     ) -> PolicySet:
         key = _policy_key(payload, policy_keys)
         if key is None:
-            return policy_set_from_input(payload)
+            return self._read_policies(payload)
         known = self._policy_sets.get(key)
         if known is None:
             try:
-                known = policy_set_from_input(payload)
+                known = self._read_policies(payload)
             except SimulationInputError as exc:
                 known = exc
             self._policy_sets[key] = known
@@ -86,6 +96,23 @@ class BatchSimulator:
         if isinstance(known, SimulationInputError):
             raise SimulationInputError(known.field, known.rule)
         return known
+
+    def _read_policies(self, payload: Mapping[str, Any]) -> PolicySet:
+        policies = policy_set_from_input(payload)
+        for policy in _every_policy(policies):
+            if policy.warnings and policy not in self._warned:
+                if len(self._warned) >= _WARNED_POLICIES_KEPT:
+                    self._warned.clear()
+                self._warned.add(policy)
+                self._warnings += (f"{policy.name}: {warning}" for warning in policy.warnings)
+        return policies
+
+
+def _every_policy(policies: PolicySet) -> list[Policy]:
+    every = [p for level in policies.scps or () for p in level]
+    every += [*policies.resource, *policies.identity]
+    every += [*(policies.boundary or ()), *(policies.session or ())]
+    return every
 
 
 def _policy_key(

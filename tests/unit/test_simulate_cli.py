@@ -321,3 +321,31 @@ def test_batch_output_closed_early_ends_quietly(tmp_path: Path) -> None:
     assert json.loads(first)["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
     assert code == 1
     assert stderr == ""
+
+
+def test_duplicate_sids_are_warned_about_once_and_still_simulated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given two batch lines whose policy repeats a Sid
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Twice", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            {"Sid": "Twice", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"},
+        ],
+    }
+    line = json.dumps({"PolicyInputList": [json.dumps(policy)], "ActionNames": ["s3:PutObject"]})
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text(f"{line}\n{line}\n", encoding="utf-8")
+    # When the batch runs
+    code = main(["simulate-custom-policy", "--batch", str(batch), "--decision-only"])
+    # Then both lines are decided, and the duplicate is reported once, with where it is
+    captured = capsys.readouterr()
+    assert code == 0
+    results = [json.loads(out)["EvaluationResults"][0] for out in captured.out.splitlines()]
+    assert [r["EvalDecision"] for r in results] == ["allowed", "allowed"]
+    assert captured.err == (
+        "studio-abac simulate-custom-policy: warning: line 1: PolicyInputList.1: "
+        "$.Statement[1].Sid: duplicate Sid 'Twice' (also $.Statement[0]); "
+        "IAM requires each Sid to be unique within a policy\n"
+    )
