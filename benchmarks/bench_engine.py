@@ -20,6 +20,7 @@ Measures, on one core (the script runs in one thread), best of five runs:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -167,8 +168,9 @@ def _report_engine(label: str, count: int, run: Callable[[], object]) -> None:
 def _report_batch(label: str, lines: list[str], decisions: int, decision_only: bool) -> None:
     namespace = argparse.Namespace(decision_only=decision_only, output="json")
     out = io.StringIO()
-    seconds = _best_seconds(lambda: _run_lines(namespace, lines, io.StringIO()))
-    _run_lines(namespace, lines, out)
+    with contextlib.redirect_stderr(io.StringIO()):  # the policies' warnings, run after run
+        seconds = _best_seconds(lambda: _run_lines(namespace, lines, io.StringIO()))
+        _run_lines(namespace, lines, out)
     written = sum(
         len(json.loads(line)["EvaluationResults"]) for line in out.getvalue().splitlines()
     )
@@ -217,7 +219,8 @@ def _reference_figures(payloads: list[dict[str, Any]]) -> None:
 def _profile(mode: str, lines: list[str]) -> None:
     namespace = argparse.Namespace(decision_only=mode == "batch-decision-only", output="json")
     profiler = cProfile.Profile()
-    profiler.runcall(_run_lines, namespace, lines, io.StringIO())
+    with contextlib.redirect_stderr(io.StringIO()):
+        profiler.runcall(_run_lines, namespace, lines, io.StringIO())
     pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
 
 
