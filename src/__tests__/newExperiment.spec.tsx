@@ -1,7 +1,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import { act } from 'react-dom/test-utils';
+import { act } from 'react';
 
 import { StudioAbacResponseError } from '../api';
 import {

@@ -1,6 +1,5 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import React from 'react';
-import { act } from 'react-dom/test-utils';
+import React, { act } from 'react';
 
 import { StudioAbacResponseError } from '../api';
 import { IResourceActions, ResourcesPanel } from '../components/ResourcesPanel';

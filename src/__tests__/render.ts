@@ -1,8 +1,7 @@
 /**
  * Render a React element into a real (jsdom) DOM node for the tests, and clean up after.
  */
-import React from 'react';
-import { act } from 'react-dom/test-utils';
+import React, { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 
 // React warns outside of an act() environment unless told this is one.
