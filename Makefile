@@ -85,7 +85,8 @@ jest: setup
 check-auth: setup
 	python scripts/check_auth.py
 
-check-wheel: setup
+check-wheel: setup  ## Build the production labextension and check the wheel ships it
+	jlpm build:prod
 	python scripts/check_wheel.py
 
 ui-tests: setup

@@ -24,6 +24,8 @@ REQUIRED = {
 }
 REQUIRED_PATTERNS = {
     "the frontend bundle": f"{LAB}/static/remoteEntry.",
+    # Only a production build lists the licences of the bundled packages.
+    "a production build": f"{LAB}/static/third-party-licenses.json",
 }
 
 
