@@ -61,7 +61,22 @@ export interface IIdentity {
     spaceName: string | null;
   } | null;
   tagKeys: { team: string; user: string };
-  policies: { known: boolean; source: string | null; reason: string | null };
+  policies: IPolicyOrigin;
+}
+
+/** A policy source tried before the one that answered, and why it could not answer. */
+export interface ISkippedPolicySource {
+  source: string;
+  reason: string;
+}
+
+/** Where the caller's policies were read from, for the explanations. */
+export interface IPolicyOrigin {
+  known: boolean;
+  source: string | null;
+  reason: string | null;
+  /** Missing from servers older than the S3 policy source. */
+  skipped?: ISkippedPolicySource[];
 }
 
 /** The resource types the sidebar lists, as the REST API names them. */
@@ -151,6 +166,18 @@ export interface IStatementTrace {
   conditions: IConditionTrace[];
 }
 
+/** A Deny statement that applied only because the request lacked these context keys. */
+export interface IMissingKeyDeny {
+  policy: string;
+  policyType: string;
+  sid: string | null;
+  index: number;
+  lines: number[];
+  missingKeys: string[];
+  /** The conditions that held (or failed closed) because their keys were absent. */
+  conditions: IConditionTrace[];
+}
+
 export interface IPolicySource {
   name: string;
   type: string;
@@ -171,6 +198,8 @@ export interface IExplanation {
   statements: IStatementTrace[];
   policies: IPolicySource[];
   deniedAt?: string | null;
+  /** Missing from older servers; empty unless the decision is an explicit deny. */
+  denyBecauseMissing?: IMissingKeyDeny[];
 }
 
 /** POST /studio-abac-ext/experiments/preflight */

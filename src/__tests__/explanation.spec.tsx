@@ -9,18 +9,23 @@ import {
   compactExcerpt,
   excerpt,
   ExplanationView,
+  missingKeyAdvice,
   sideLabel,
   statementsToShow
 } from '../components/ExplanationView';
 import { IAccessDeniedBody, IExplanation } from '../tokens';
 import createAllowed from './fixtures/explanation-create-allowed.json';
 import deleteDenied from './fixtures/explanation-delete-denied.json';
+import deleteUntagged from './fixtures/explanation-delete-untagged-denied.json';
 import { buttonByName, cleanup, clickButton, render } from './render';
 
 const trans = nullTranslator.load('studio_abac_ext');
 // The fixtures are the policy engine's own output (Decision.to_dict()) for the document's policies.
 const denied = deleteDenied as IExplanation;
 const allowed = createAllowed as IExplanation;
+// A guard Deny on another team's resources, holding for an experiment with no team tag
+// (written by fixtures/generate_fixtures.py).
+const untagged = deleteUntagged as IExplanation;
 
 const ACCESS_DENIED: IAccessDeniedBody = {
   error: 'AccessDenied',
@@ -100,6 +105,65 @@ describe('ExplanationView', () => {
       { number: 3, text: 'c' }
     ]);
     expect(excerpt(undefined, [1, 2])).toEqual([]);
+  });
+});
+
+describe('Deny only for a missing key', () => {
+  it('names the statement, the missing key and what to do', () => {
+    // Given an explicit deny that holds only because the experiment has no team tag
+    // When the explanation is shown
+    const node = render(
+      <ExplanationView explanation={untagged} trans={trans} />
+    );
+    // Then a section names the Deny, its policy lines, the key and the remedy
+    const section = node.querySelector(
+      '[aria-label="Denied only for what the request lacks"]'
+    );
+    expect(section).not.toBeNull();
+    const item = section?.querySelector('ul > li');
+    expect(item?.querySelector('code')?.textContent).toBe(
+      'DenyDeletesOutsideYourTeam'
+    );
+    expect(item?.textContent).toContain(
+      'in policy team-guard (lines 4 to 14), for the missing'
+    );
+    expect(item?.querySelector('li')?.textContent).toBe(
+      'sagemaker:ResourceTag/team: The resource has no team tag: ask its owner or an admin to tag it, then try again.'
+    );
+    // And the summary's own words about it stay
+    expect(node.textContent).toContain(
+      'It denies only because the request lacks sagemaker:ResourceTag/team.'
+    );
+  });
+
+  it('shows nothing extra for denials on present values or older servers', () => {
+    // Given an implicit deny (its list is empty) and an explanation without the field
+    const withoutField: IExplanation = { ...untagged };
+    delete withoutField.denyBecauseMissing;
+    for (const explanation of [denied, withoutField]) {
+      const node = render(
+        <ExplanationView explanation={explanation} trans={trans} />
+      );
+      expect(node.querySelector('.jp-StudioAbac-missingDenials')).toBeNull();
+    }
+  });
+
+  it('advises by who carries the key', () => {
+    expect(missingKeyAdvice('aws:RequestTag/team', trans)).toBe(
+      'Send the team tag with the request.'
+    );
+    expect(missingKeyAdvice('aws:PrincipalTag/team', trans)).toBe(
+      'Your role has no team tag: ask an admin to tag it, then sign in again.'
+    );
+    expect(
+      missingKeyAdvice('aws:PrincipalTag/team', trans, 'SageMakerRole')
+    ).toBe('SageMakerRole has no team tag: tag it, then simulate again.');
+    expect(missingKeyAdvice('aws:TagKeys', trans)).toBe(
+      'Send tags with the request.'
+    );
+    expect(missingKeyAdvice('aws:SourceVpc', trans)).toBe(
+      'The request must carry aws:SourceVpc: ask an admin where it comes from.'
+    );
   });
 });
 

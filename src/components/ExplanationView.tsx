@@ -9,6 +9,7 @@ import React from 'react';
 import {
   IConditionTrace,
   IExplanation,
+  IMissingKeyDeny,
   IPolicySource,
   IStatementTrace
 } from '../tokens';
@@ -298,6 +299,94 @@ export function StatementView(props: {
   );
 }
 
+/**
+ * What to do when a Deny applied only because the request lacked `key`: supply the key, which
+ * depends on who carries it (the resource's tags, the request's tags, the principal's tags).
+ */
+export function missingKeyAdvice(
+  key: string,
+  trans: TranslationBundle,
+  subject?: string
+): string {
+  const tag = key.split('/')[1] ?? '';
+  if (/^[a-z0-9-]+:ResourceTag\//i.test(key)) {
+    return trans.__(
+      'The resource has no %1 tag: ask its owner or an admin to tag it, then try again.',
+      tag
+    );
+  }
+  if (/^aws:RequestTag\//i.test(key)) {
+    return trans.__('Send the %1 tag with the request.', tag);
+  }
+  if (/^aws:PrincipalTag\//i.test(key)) {
+    return subject
+      ? trans.__('%1 has no %2 tag: tag it, then simulate again.', subject, tag)
+      : trans.__(
+          'Your role has no %1 tag: ask an admin to tag it, then sign in again.',
+          tag
+        );
+  }
+  if (/^aws:TagKeys$/i.test(key)) {
+    return trans.__('Send tags with the request.');
+  }
+  return trans.__(
+    'The request must carry %1: ask an admin where it comes from.',
+    key
+  );
+}
+
+/** The Deny statements that refused only for what the request lacks, with what to do. */
+export function MissingKeyDenials(props: {
+  denials: IMissingKeyDeny[];
+  trans: TranslationBundle;
+  subject?: string;
+}): JSX.Element | null {
+  const { denials, trans, subject } = props;
+  if (denials.length === 0) {
+    return null;
+  }
+  return (
+    <section
+      className="jp-StudioAbac-missingDenials"
+      aria-label={trans.__('Denied only for what the request lacks')}
+    >
+      <p>
+        {trans._n(
+          'This Deny applies only because the request lacks a key; it would not apply if the key were there:',
+          'These Deny statements apply only because the request lacks keys; they would not apply if the keys were there:',
+          denials.length
+        )}
+      </p>
+      <ul>
+        {denials.map(denial => {
+          const title =
+            denial.sid ?? trans.__('statement %1', denial.index + 1);
+          return (
+            <li key={`${denial.policy}-${denial.index}`}>
+              <code>{title}</code>{' '}
+              {trans.__(
+                'in policy %1 (lines %2 to %3), for the missing',
+                denial.policy,
+                denial.lines[0],
+                denial.lines[1]
+              )}
+              <ul>
+                {denial.missingKeys.map(key => (
+                  <li key={key}>
+                    <code>{key}</code>
+                    {': '}
+                    {missingKeyAdvice(key, trans, subject)}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 export function ExplanationView(props: {
   explanation: IExplanation;
   trans: TranslationBundle;
@@ -312,6 +401,11 @@ export function ExplanationView(props: {
       {props.showSummary !== false && (
         <p className="jp-StudioAbac-summary">{explanation.summary}</p>
       )}
+      <MissingKeyDenials
+        denials={explanation.denyBecauseMissing ?? []}
+        trans={trans}
+        subject={props.subject}
+      />
       {statements.length > 0 && (
         <p className="jp-StudioAbac-muted">
           {kind === 'deciding'
