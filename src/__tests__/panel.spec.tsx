@@ -2,11 +2,19 @@ import { nullTranslator } from '@jupyterlab/translation';
 import React, { act } from 'react';
 
 import { StudioAbacResponseError } from '../api';
-import { IResourceActions, ResourcesPanel } from '../components/ResourcesPanel';
+import {
+  IdentityHeader,
+  IResourceActions,
+  ResourcesPanel
+} from '../components/ResourcesPanel';
 import { visibleRange } from '../components/VirtualList';
 import { ResourcesModel } from '../model';
 import { IResource } from '../tokens';
-import { experiment, PagedResources } from './resourceFixtures';
+import {
+  experiment,
+  PagedResources,
+  TEAM_B_IDENTITY
+} from './resourceFixtures';
 import { buttonByName, cleanup, clickButton, render } from './render';
 
 const trans = nullTranslator.load('studio_abac_ext');
@@ -55,6 +63,82 @@ describe('ResourcesPanel', () => {
     expect(header?.textContent).toContain('userb1');
     expect(header?.textContent).toContain('TeamB');
     expect(header?.textContent).toContain("from your role's team tag");
+  });
+
+  it('names the policy source and lists the sources tried before it', () => {
+    // Given an identity whose policies came from IAM after the published S3 copy was refused
+    // (the reason as the server words it)
+    const bucket = 's3://studio-abac-published-policies/TeamB/';
+    const identity = {
+      ...TEAM_B_IDENTITY,
+      policies: {
+        known: true,
+        source: 'iam',
+        reason: null,
+        skipped: [
+          {
+            source: bucket,
+            reason: `${bucket}: AccessDenied: your policies do not allow s3:ListBucket on arn:aws:s3:::studio-abac-published-policies (Access Denied)`
+          }
+        ]
+      }
+    };
+    // When the header is shown
+    const node = render(
+      <IdentityHeader identity={identity} error={null} trans={trans} />
+    );
+    // Then it says where the policies came from, and the skipped bucket with its reason once
+    const origin = node.querySelector('.jp-StudioAbac-policyOrigin');
+    expect(origin?.textContent).toContain('Policies read from iam');
+    expect(node.querySelector('summary')?.textContent).toBe(
+      '1 policy source could not answer'
+    );
+    const items = Array.from(
+      node.querySelectorAll(
+        '[aria-label="Policy sources that could not answer"] li'
+      )
+    ).map(li => li.textContent);
+    expect(items).toEqual([
+      `${bucket}: AccessDenied: your policies do not allow s3:ListBucket on arn:aws:s3:::studio-abac-published-policies (Access Denied)`
+    ]);
+  });
+
+  it('says the policies are unknown, listing every source tried', () => {
+    // Given no source answered
+    const identity = {
+      ...TEAM_B_IDENTITY,
+      policies: {
+        known: false,
+        source: null,
+        reason:
+          'iam: cannot read role policies; dir:/nowhere: /nowhere is not a directory',
+        skipped: [
+          { source: 'iam', reason: 'iam: cannot read role policies' },
+          { source: 'dir:/nowhere', reason: '/nowhere is not a directory' }
+        ]
+      }
+    };
+    const node = render(
+      <IdentityHeader identity={identity} error={null} trans={trans} />
+    );
+    // Then the header says unknown once, and the details list both sources
+    const origin = node.querySelector('.jp-StudioAbac-policyOrigin');
+    expect(origin?.textContent).toContain('Policies unknown');
+    expect(node.querySelector('summary')?.textContent).toBe(
+      '2 policy sources could not answer'
+    );
+    expect(origin?.textContent).toContain(
+      'dir:/nowhere: /nowhere is not a directory'
+    );
+  });
+
+  it('shows no skipped sources for a server that does not send them', () => {
+    // Given the identity of an older server (no `skipped`)
+    const node = render(
+      <IdentityHeader identity={TEAM_B_IDENTITY} error={null} trans={trans} />
+    );
+    expect(node.textContent).toContain('Policies read from iam');
+    expect(node.querySelector('details')).toBeNull();
   });
 
   it('offers the type and scope selectors with their labels', async () => {
