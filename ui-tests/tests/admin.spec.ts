@@ -89,6 +89,16 @@ async function expectTeamsCompared(container: Locator): Promise<void> {
   await expect(statement.getByRole('term').nth(0)).toHaveText(
     `${TEAM_B_ROLE}'s (team tag)`
   );
+  // The role's long label wraps, yet both values stay on one row, side by side
+  const [principal, resource] = [
+    await sides.nth(0).boundingBox(),
+    await sides.nth(1).boundingBox()
+  ];
+  if (!principal || !resource) {
+    throw new Error('the compared values are not laid out');
+  }
+  expect(Math.abs(principal.y - resource.y)).toBeLessThan(1);
+  expect(principal.x + principal.width).toBeLessThanOrEqual(resource.x);
 }
 
 test.describe('Policy denials view, as the admin', () => {
