@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore.config import Config
@@ -182,42 +182,39 @@ def _role_state(iam: IAMClient, name: str) -> PrincipalState | None:
     found = _read("iam:GetRole", iam.get_role, RoleName=name)
     if found is None:
         return None
-    role = found["Role"]
-    tags = _read("iam:ListRoleTags", iam.list_role_tags, RoleName=name) or {}
-    attached = _read("iam:ListAttachedRolePolicies", iam.list_attached_role_policies, RoleName=name)
-    names = _read("iam:ListRolePolicies", iam.list_role_policies, RoleName=name) or {}
-    inline = {}
-    for policy in names.get("PolicyNames", []):
-        got = _read("iam:GetRolePolicy", iam.get_role_policy, RoleName=name, PolicyName=policy)
-        if got is not None:
-            inline[policy] = _as_dict(got["PolicyDocument"])
-    return PrincipalState(
-        tags=_tags(tags.get("Tags")),
-        attached_arns=frozenset(
-            p["PolicyArn"] for p in (attached or {}).get("AttachedPolicies", [])
-        ),
-        inline=inline,
-        trust=_as_dict(role["AssumeRolePolicyDocument"]),
-    )
+    trust = _as_dict(found["Role"]["AssumeRolePolicyDocument"])
+    return _principal_state(iam, "Role", name, trust)
 
 
 def _user_state(iam: IAMClient, name: str) -> PrincipalState | None:
     if _read("iam:GetUser", iam.get_user, UserName=name) is None:
         return None
-    tags = _read("iam:ListUserTags", iam.list_user_tags, UserName=name) or {}
-    attached = _read("iam:ListAttachedUserPolicies", iam.list_attached_user_policies, UserName=name)
-    names = _read("iam:ListUserPolicies", iam.list_user_policies, UserName=name) or {}
+    return _principal_state(iam, "User", name, trust=None)
+
+
+def _principal_state(
+    iam: IAMClient, kind: Literal["Role", "User"], name: str, trust: dict[str, Any] | None
+) -> PrincipalState:
+    """Tags and policies of a role or user: IAM names both families of calls alike."""
+    noun = kind.lower()
+    key = {f"{kind}Name": name}
+
+    def read(action: str, method: str, **params: Any) -> Any:
+        return _read(f"iam:{action}", getattr(iam, method), **key, **params)
+
+    tags = read(f"List{kind}Tags", f"list_{noun}_tags") or {}
+    attached = read(f"ListAttached{kind}Policies", f"list_attached_{noun}_policies") or {}
+    names = read(f"List{kind}Policies", f"list_{noun}_policies") or {}
     inline = {}
     for policy in names.get("PolicyNames", []):
-        got = _read("iam:GetUserPolicy", iam.get_user_policy, UserName=name, PolicyName=policy)
+        got = read(f"Get{kind}Policy", f"get_{noun}_policy", PolicyName=policy)
         if got is not None:
             inline[policy] = _as_dict(got["PolicyDocument"])
     return PrincipalState(
         tags=_tags(tags.get("Tags")),
-        attached_arns=frozenset(
-            p["PolicyArn"] for p in (attached or {}).get("AttachedPolicies", [])
-        ),
+        attached_arns=frozenset(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])),
         inline=inline,
+        trust=trust,
     )
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .authorization import AccessResult
 from .identity import Caller
 from .protocol import ApiCall
 from .studio_store import ApiError
@@ -68,6 +69,18 @@ class AuditLog:
     def clear(self) -> None:
         with self._lock:
             self._events.clear()
+
+    def record_result(self, caller: Caller, call: ApiCall, result: AccessResult) -> None:
+        """Record one IAM decision of the gateway."""
+        self.record(
+            caller,
+            call,
+            result.action,
+            result.resource,
+            result.decision,
+            result.deciding,
+            result.message,
+        )
 
     def record(
         self,

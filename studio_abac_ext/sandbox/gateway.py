@@ -152,21 +152,10 @@ class Gateway:
     ) -> Reply | None:
         """Evaluate and audit; the AWS-shaped denial, or None when allowed."""
         result = self.authorizer.check(caller, check, creates=creates)
-        self._audit(caller, call, result)
+        self.audit.record_result(caller, call, result)
         if result.allowed:
             return None
         return access_denied(call, result)
-
-    def _audit(self, caller: Caller, call: ApiCall, result: AccessResult) -> None:
-        self.audit.record(
-            caller,
-            call,
-            result.action,
-            result.resource,
-            result.decision,
-            result.deciding,
-            result.message,
-        )
 
     def _assume_role(self, caller: Caller, call: ApiCall) -> Reply:
         try:
@@ -174,7 +163,7 @@ class Gateway:
         except ApiError as error:
             return error_reply(call, error.status, error.code, error.message)
         for result in results:
-            self._audit(caller, call, result)
+            self.audit.record_result(caller, call, result)
         if xml is None:
             return access_denied(call, results[-1])
         return query_reply(call, xml)

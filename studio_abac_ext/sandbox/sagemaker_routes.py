@@ -60,15 +60,7 @@ class SageMakerRoutes:
         )
         with self.store.lock:
             result = self.authorizer.check(caller, check, creates=target.creates)
-            self.audit.record(
-                caller,
-                call,
-                result.action,
-                result.resource,
-                result.decision,
-                result.deciding,
-                result.message,
-            )
+            self.audit.record_result(caller, call, result)
             if not result.allowed:
                 return error_reply(call, 400, "AccessDeniedException", result.message)
             handler = HANDLERS.get(call.operation)
