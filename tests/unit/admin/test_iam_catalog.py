@@ -56,36 +56,13 @@ def _fake_package(root: Path) -> Path:
     )
     (package / "LICENSE.txt").write_text("MIT License\n")
     role = {"role": {"key": "role", "arn": "arn:${Partition}:iam::${Account}:role/${RoleName}"}}
+    # Every action the script keeps, plus one it must drop; SageMaker keeps all of its actions.
     wanted = {
-        "iam": [
-            "PassRole",
-            "GetRole",
-            "ListRoles",
-            "TagRole",
-            "UntagRole",
-            "TagUser",
-            "UntagUser",
-            "PutRolePolicy",
-            "AttachRolePolicy",
-            "DeleteRolePolicy",
-            "DetachRolePolicy",
-            "UpdateAssumeRolePolicy",
-            "PutRolePermissionsBoundary",
-            "DeleteRolePermissionsBoundary",
-            "CreatePolicyVersion",
-            "SetDefaultPolicyVersion",
-            "Unwanted",
-        ],
-        "sts": [
-            "AssumeRole",
-            "AssumeRoleWithSAML",
-            "AssumeRoleWithWebIdentity",
-            "TagSession",
-            "SetSourceIdentity",
-            "GetFederationToken",
-        ],
-        "sagemaker": ["DeleteExperiment"],
+        service: [*sorted(keep), "Unwanted"]
+        for service, keep in _load_script().SELECTED_ACTIONS.items()
+        if keep is not None
     }
+    wanted["sagemaker"] = ["DeleteExperiment"]
     for service, names in wanted.items():
         actions = {
             name.lower(): {
