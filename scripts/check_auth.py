@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from tornado.web import RequestHandler
 
@@ -46,11 +47,12 @@ def implemented_methods(handler: type[RequestHandler]) -> list[str]:
     ]
 
 
-def wait_until_up(url: str, server: subprocess.Popen[str]) -> None:
+def wait_until_up(url: str, server: subprocess.Popen[Any]) -> None:
+    """Return once the server answers ``url`` (any HTTP status); raise if it dies or stalls."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("jupyter server exited during start-up")
+            raise RuntimeError("the Jupyter server exited during start-up")
         try:
             urllib.request.urlopen(url, timeout=2)
             return
@@ -58,7 +60,7 @@ def wait_until_up(url: str, server: subprocess.Popen[str]) -> None:
             return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit(f"jupyter server did not start within {STARTUP_SECONDS} s")
+    raise RuntimeError(f"the Jupyter server did not start within {STARTUP_SECONDS} s")
 
 
 def probe(base: str) -> list[str]:
@@ -101,6 +103,8 @@ def main() -> int:
                 base = f"http://127.0.0.1:{port}"
                 wait_until_up(f"{base}/api/status", server)
                 problems = probe(base)
+            except RuntimeError as error:
+                problems = [str(error)]
             finally:
                 server.terminate()
                 server.wait(timeout=20)

@@ -7,16 +7,14 @@ the server do not share an event loop; it acts as UserA1 against the session's s
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import schemathesis
@@ -31,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from studio_abac_ext.sandbox import Sandbox
 
 OPENAPI = Path(__file__).parents[2] / "studio_abac_ext" / "openapi.yaml"
+CHECK_AUTH = Path(__file__).parents[2] / "scripts" / "check_auth.py"
 schema = schemathesis.openapi.from_path(str(OPENAPI))
 CHECKS = [
     not_a_server_error,
@@ -40,25 +39,16 @@ CHECKS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _load_check_auth() -> ModuleType:
+    """The server start-up helpers of scripts/check_auth.py, which runs a server the same way."""
+    spec = importlib.util.spec_from_file_location("check_auth", CHECK_AUTH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the Jupyter server exited during start-up")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the Jupyter server did not start within 60 s")
+check_auth = _load_check_auth()
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +56,10 @@ def live_server(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> I
     sandbox.reset()
     root = tmp_path_factory.mktemp("jupyter")
     token = secrets.token_hex(16)
-    port = free_port()
+    port = check_auth.free_port()
     env = {
         **os.environ,
         **sandbox.env_for("usera1@studio"),
-        "STUDIO_ABAC_TEAM": "TeamA",
         "JUPYTER_CONFIG_DIR": str(root),
         "JUPYTER_RUNTIME_DIR": str(root),
     }
@@ -86,7 +75,7 @@ def live_server(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> I
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{base}/api/status", server)
+        check_auth.wait_until_up(f"{base}/api/status", server)
         yield {"base_url": f"{base}/studio-abac-ext", "token": token}
     finally:
         server.terminate()
