@@ -40,7 +40,7 @@ from studio_abac_ext.policy import (
     evaluate,
     parse_policy,
 )
-from studio_abac_ext.policy.aws_simulate import simulate_custom_policy
+from studio_abac_ext.simulator.custom_policy import simulate_custom_policy
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "unit" / "policy" / "data"
 TEAM_POLICIES = (

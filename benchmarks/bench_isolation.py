@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from studio_abac_ext.admin.hardened import hardened_policy_set
-from studio_abac_ext.admin.isolation import run_isolation_check
-from studio_abac_ext.admin.matrix import Evaluator, MatrixBuilder
-from studio_abac_ext.admin.world import TagKeys, World
 from studio_abac_ext.data.iam_catalog import load_iam_catalog
+from studio_abac_ext.isolation.checker import run_isolation_check
+from studio_abac_ext.isolation.hardened import hardened_policy_set
+from studio_abac_ext.isolation.matrix import Evaluator, MatrixBuilder
+from studio_abac_ext.isolation.world import TagKeys, World
 from studio_abac_ext.policy import PolicySet, parse_policy
 from studio_abac_ext.scenario import default_scenario_path
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from tornado.web import RequestHandler
 
-from studio_abac_ext.handlers import EXTENSION_NAME
-from studio_abac_ext.routes import ROUTES
+from studio_abac_ext.web.handlers import EXTENSION_NAME
+from studio_abac_ext.web.routes import ROUTES
 
 STARTUP_SECONDS = 60
 

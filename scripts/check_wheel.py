@@ -20,7 +20,7 @@ REQUIRED = {
     "the IAM data set": "studio_abac_ext/data/iam/sagemaker.json",
     "the default sandbox scenario": "studio_abac_ext/scenario/default/scenario.yaml",
     "the document's policies": "studio_abac_ext/scenario/default/policies",
-    "the hardened example policies": "studio_abac_ext/admin/examples/hardened",
+    "the hardened example policies": "studio_abac_ext/isolation/examples/hardened",
 }
 REQUIRED_PATTERNS = {
     "the frontend bundle": f"{LAB}/static/remoteEntry.",

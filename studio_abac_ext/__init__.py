@@ -26,10 +26,10 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
     """Build the configuration and services once, then register the REST handlers."""
+    from .app.services import Services
     from .config import StudioAbac
-    from .explain.services import Services
-    from .handlers import SERVICES_KEY
-    from .routes import setup_route_handlers
+    from .web.handlers import SERVICES_KEY
+    from .web.routes import setup_route_handlers
 
     config = StudioAbac(config=server_app.config, parent=server_app)
     server_app.web_app.settings[SERVICES_KEY] = Services(config)

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..admin.findings import Severity, worst_severity
-from ..admin.isolation import DEFAULT_TAG_KEYS, IsolationReport, TagKeys, run_isolation_check
-from ..admin.report import render_json, render_report
+from ..isolation.checker import DEFAULT_TAG_KEYS, IsolationReport, TagKeys, run_isolation_check
+from ..isolation.findings import Severity, worst_severity
+from ..isolation.report import render_json, render_report
 from ..policy import Policy, PolicyParseError, PolicySet, PolicyType, parse_policy
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..admin.setup_plan import Federation, Plan, build_plan
 from ..aws.account_setup import AccountClients, SetupError, apply_calls, read_account_state
 from ..scenario import ScenarioError, load_scenario
+from ..setup.plan import Federation, Plan, build_plan
 
 SAML_PROVIDER = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:saml-provider/[\w+=,.@-]{1,128}$")
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..policy import Decision, render_summary
-from ..policy.aws_batch import BatchSimulator
-from ..policy.aws_simulate import SimulationInputError
+from ..simulator.batch import BatchSimulator
+from ..simulator.custom_policy import SimulationInputError
 
 COMMAND = "simulate-custom-policy"
 _FLAG_FIELDS = {

@@ -11,11 +11,11 @@ Pure code (no I/O, no boto3). The public API:
 from __future__ import annotations
 
 from .context import ContextScalar, ContextValue, build_request_context
-from .document import Policy, PolicyParseError, PolicyType, Span, Statement
 from .evaluate import Decision, PolicySet, Request, evaluate, evaluate_many
-from .explain import render_summary
+from .explanation import ConditionTrace, Explanation, MissingKeyDeny, StatementRef, StatementTrace
+from .model import Policy, PolicyParseError, PolicyType, Span, Statement
 from .parsing import parse_policy
-from .trace import ConditionTrace, Explanation, MissingKeyDeny, StatementRef, StatementTrace
+from .summary import render_summary
 
 __all__ = [
     "ConditionTrace",

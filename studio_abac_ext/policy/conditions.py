@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .document import ConditionClause
+from .explanation import ConditionTrace
+from .model import ConditionClause
 from .operators import OperatorSpec, Prepared
-from .trace import ConditionTrace
 from .variables import NormalizedContext, joined
 
 Outcome = bool | None

@@ -16,17 +16,17 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from .context import ContextValue, normalize_context
-from .document import Policy, Statement
-from .matching import arn_account
-from .principals import GrantKind
-from .statements import PreparedRequest, StatementResult, evaluate_statement, explained_plan
-from .trace import (
+from .explanation import (
     Explanation,
     PolicySource,
     StatementRef,
     StatementTrace,
     UnevaluableStatement,
 )
+from .matching import arn_account
+from .model import Policy, Statement
+from .principals import GrantKind
+from .statements import PreparedRequest, StatementResult, evaluate_statement, explained_plan
 from .variables import NormalizedContext
 
 _CALLER_IDENTITY = re.compile(r"^arn:[^:]+:(iam|sts)::\d+:(user|assumed-role|federated-user)/")
@@ -72,7 +72,7 @@ class Decision:
         return self.decision == "allowed"
 
     def to_dict(self) -> dict[str, Any]:
-        from .explain import decision_to_dict
+        from .summary import decision_to_dict
 
         return decision_to_dict(self)
 
@@ -282,7 +282,7 @@ def _evaluate_prepared(
         matched = []
     explanation = None
     if explain:
-        from .explain import build_explanation
+        from .summary import build_explanation
 
         explanation = build_explanation(value, denied_at, every, sources)
     return Decision(

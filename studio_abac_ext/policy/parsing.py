@@ -13,7 +13,9 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from .document import (
+from .jsonpos import JsonPath, JsonSyntaxError, LocatedDocument, read_json
+from .matching import compile_actions
+from .model import (
     POLICY_TYPES,
     VARIABLES_VERSION,
     ConditionClause,
@@ -24,8 +26,6 @@ from .document import (
     Span,
     Statement,
 )
-from .jsonpos import JsonPath, JsonSyntaxError, LocatedDocument, read_json
-from .matching import compile_actions
 from .operators import Prepared, parse_operator
 from .variables import ResolvedSegments, Template, literal_template, parse_template
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from .document import PrincipalEntry
+from .model import PrincipalEntry
 
 GrantKind = Literal["direct", "role", "account"]
 _STRENGTH: dict[GrantKind, int] = {"direct": 3, "role": 2, "account": 1}

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .conditions import evaluate_clause
-from .document import Policy, Statement
+from .explanation import ConditionTrace, StatementTrace
 from .matching import arn_matches
+from .model import Policy, Statement
 from .principals import GrantKind, match_principal
-from .trace import ConditionTrace, StatementTrace
 from .variables import NormalizedContext
 
 Status = Literal["applies", "no", "unevaluable"]

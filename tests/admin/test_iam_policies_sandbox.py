@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from studio_abac_ext.admin.isolation import check_isolation
 from studio_abac_ext.aws.iam_policies import (
     RolePoliciesError,
     load_role_policies,
     role_name_from_arn,
 )
 from studio_abac_ext.cli import main
+from studio_abac_ext.isolation.checker import check_isolation
 from studio_abac_ext.policy import PolicySet, parse_policy
 from studio_abac_ext.sandbox import Sandbox
 

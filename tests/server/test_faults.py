@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from studio_abac_ext.handlers import SERVICES_KEY
+from studio_abac_ext.web.handlers import SERVICES_KEY
 from tests.http_errors import expect_http_error
 
 

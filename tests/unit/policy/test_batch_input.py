@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studio_abac_ext.policy.batch_input import RememberingDecoder
+from studio_abac_ext.simulator.batch_decoding import RememberingDecoder
 
 from .conftest import DATA
 

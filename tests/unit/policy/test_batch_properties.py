@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studio_abac_ext.policy import PolicySet, Request, evaluate, evaluate_many
-from studio_abac_ext.policy.aws_output import ResponseWriter
 from studio_abac_ext.policy.context import normalize_context
 from studio_abac_ext.policy.statements import PreparedRequest, evaluate_statement
+from studio_abac_ext.simulator.output import ResponseWriter
 
 from .test_properties import SETTINGS, policy_sets, requests
 

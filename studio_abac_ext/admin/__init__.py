@@ -1,1 +1,0 @@
-"""Admin tools: the isolation checker (``admin.isolation``) and the account setup plan."""
