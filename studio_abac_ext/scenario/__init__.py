@@ -1,4 +1,8 @@
-"""Scenarios: the teams, identities, policies and resources of a (sandbox or real) account."""
+"""Scenarios: the teams, identities, policies and resources of a (sandbox or real) account.
+
+Pure data and its validation: imports nothing else of the package. The sandbox seeds from it and
+``studio-abac setup`` plans from it.
+"""
 
 from __future__ import annotations
 
