@@ -24,7 +24,8 @@ module.exports = {
   collectCoverageFrom: [
     'src/**/*.{ts,tsx}',
     '!src/**/*.d.ts',
-    '!src/**/.ipynb_checkpoints/*'
+    '!src/**/.ipynb_checkpoints/*',
+    '!src/generated/**'
   ],
   coverageReporters: ['lcov', 'text-summary'],
   modulePathIgnorePatterns: ['<rootDir>/studio_abac_ext/labextension'],

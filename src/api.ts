@@ -8,10 +8,12 @@ import {
   EXTENSION_ID,
   IAccessDeniedBody,
   IDecisionResult,
-  IDenialEvent,
   IDenialQuery,
+  IDenials,
+  IErrorBody,
+  IExperimentChange,
   IExplainRequest,
-  IFinding,
+  IFindings,
   IHealth,
   IIdentity,
   INewExperiment,
@@ -22,12 +24,7 @@ import {
   ISimulateRequest
 } from './tokens';
 
-/** The JSON error body every failing endpoint returns: `{error, message, ...details}`. */
-export interface IErrorBody {
-  error: string;
-  message: string;
-  [detail: string]: unknown;
-}
+export type { IErrorBody };
 
 /**
  * A failed request to the server extension, carrying the server's JSON body when there is one.
@@ -48,21 +45,19 @@ export class StudioAbacResponseError extends ServerConnection.ResponseError {
   /** The 403 body of an AWS AccessDenied, or null for any other error. */
   get accessDenied(): IAccessDeniedBody | null {
     if (this.response.status === 403 && this.code === 'AccessDenied') {
-      return this.body as unknown as IAccessDeniedBody;
+      return this.body as IAccessDeniedBody;
     }
     return null;
   }
 
   /** For validation errors: the JSON path of the failing field, if the server named one. */
   get field(): string | null {
-    const field = this.body?.field;
-    return typeof field === 'string' ? field : null;
+    return this.body?.field ?? null;
   }
 
   /** Seconds to wait before retrying, when AWS is unavailable (503). */
   get retryAfter(): number | null {
-    const value = this.body?.retryAfter;
-    return typeof value === 'number' ? value : null;
+    return this.body?.retryAfter ?? null;
   }
 }
 
@@ -169,10 +164,7 @@ export class StudioAbacAPI {
     });
   }
 
-  updateExperiment(
-    name: string,
-    body: { description?: string; displayName?: string }
-  ): Promise<IResource> {
+  updateExperiment(name: string, body: IExperimentChange): Promise<IResource> {
     return requestAPI<IResource>(this.serverSettings, experimentPath(name), {
       method: 'PATCH',
       body: JSON.stringify(body)
@@ -183,7 +175,7 @@ export class StudioAbacAPI {
     return this._post<IDecisionResult>('explain', body);
   }
 
-  denials(query: IDenialQuery = {}): Promise<{ events: IDenialEvent[] }> {
+  denials(query: IDenialQuery = {}): Promise<IDenials> {
     const params: Record<string, string> = {};
     if (query.user) {
       params.user = query.user;
@@ -192,7 +184,7 @@ export class StudioAbacAPI {
       params.action = query.action;
     }
     params.limit = String(query.limit ?? 50);
-    return requestAPI<{ events: IDenialEvent[] }>(
+    return requestAPI<IDenials>(
       this.serverSettings,
       'admin/denials' + URLExt.objectToQueryString(params)
     );
@@ -202,9 +194,9 @@ export class StudioAbacAPI {
     return this._post<IDecisionResult>('admin/simulate', body);
   }
 
-  isolation(role?: string): Promise<{ findings: IFinding[] }> {
+  isolation(role?: string): Promise<IFindings> {
     const query = role ? URLExt.objectToQueryString({ role }) : '';
-    return requestAPI<{ findings: IFinding[] }>(
+    return requestAPI<IFindings>(
       this.serverSettings,
       'admin/isolation' + query
     );

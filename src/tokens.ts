@@ -1,8 +1,12 @@
 /**
  * Identifiers and types shared by the plugins of studio-abac-ext.
  *
- * The interfaces mirror the REST contract of the server extension (`/studio-abac-ext/...`).
+ * The REST types are aliases of the schemas that openapi-typescript generates from
+ * `studio_abac_ext/openapi.yaml` into `generated/api-types.ts` (`jlpm build:types`, run by the
+ * build, the tests and the linter): none is written by hand, so when the TypeScript and the
+ * OpenAPI file disagree, `tsc` and jest fail.
  */
+import type { components, operations } from './generated/api-types';
 
 /** The npm package and REST namespace of the extension. */
 export const EXTENSION_ID = 'studio-abac-ext';
@@ -22,64 +26,27 @@ export namespace CommandIDs {
   export const openDenials = `${EXTENSION_ID}:policy-denials`;
 }
 
+type Schemas = components['schemas'];
+type QueryOf<K extends keyof operations> = NonNullable<
+  operations[K]['parameters']['query']
+>;
+
 /** GET /studio-abac-ext/health */
-export interface IHealth {
-  name: string;
-  version: string;
-  serverVersion: string;
-}
+export type IHealth = Schemas['Health'];
 
 /** Where the team (or Studio user id) of the caller was read from. */
-export type AttributeSource =
-  | 'role-tag'
-  | 'user-tag'
-  | 'session-tag'
-  | 'user-profile-tag'
-  | 'config'
-  | null;
-
-export interface IAttribute {
-  value: string | null;
-  source: AttributeSource;
-  reason: string | null;
-}
+export type AttributeSource = Schemas['Attribute']['source'];
+export type IAttribute = Schemas['Attribute'];
 
 /** GET /studio-abac-ext/identity */
-export interface IIdentity {
-  arn: string | null;
-  account: string | null;
-  principalType:
-    'AssumedRole' | 'IAMUser' | 'Role' | 'FederatedUser' | 'Root' | null;
-  userName: string | null;
-  roleName: string | null;
-  sessionName: string | null;
-  team: IAttribute;
-  studioUserId: IAttribute;
-  studio: {
-    domainId: string;
-    userProfileName: string;
-    spaceName: string | null;
-  } | null;
-  tagKeys: { team: string; user: string };
-  policies: IPolicyOrigin;
-}
-
-/** A policy source tried before the one that answered, and why it could not answer. */
-export interface ISkippedPolicySource {
-  source: string;
-  reason: string;
-}
+export type IIdentity = Schemas['Identity'];
 
 /** Where the caller's policies were read from, for the explanations. */
-export interface IPolicyOrigin {
-  known: boolean;
-  source: string | null;
-  reason: string | null;
-  /** Missing from servers older than the S3 policy source. */
-  skipped?: ISkippedPolicySource[];
-}
+export type IPolicyOrigin = Schemas['PolicyStatus'];
+/** A policy source tried before the one that answered, and why it could not answer. */
+export type ISkippedPolicySource = IPolicyOrigin['skipped'][number];
 
-/** The resource types the sidebar lists, as the REST API names them. */
+/** The resource types the sidebar lists, as the REST API names them (all of them, in order). */
 export const RESOURCE_TYPES = [
   'experiment',
   'trial',
@@ -87,194 +54,78 @@ export const RESOURCE_TYPES = [
   'training-job',
   'model',
   'endpoint'
-] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
+] as const satisfies readonly ResourceType[];
+export type ResourceType = NonNullable<QueryOf<'listResources'>['type']>;
 
 /** Whose resources to list. */
-export const SCOPES = ['team', 'mine', 'all'] as const;
-export type Scope = (typeof SCOPES)[number];
+export const SCOPES = [
+  'team',
+  'mine',
+  'all'
+] as const satisfies readonly Scope[];
+export type Scope = NonNullable<QueryOf<'listResources'>['scope']>;
 
 /** A permission the server checked in advance (preflight) for one action on one resource. */
-export interface IPermission {
-  decision: 'allowed' | 'denied' | 'unknown';
-  summary: string | null;
-}
-
-export interface IResource {
-  name: string;
-  arn: string;
-  type: string;
-  created: string | null;
-  team: string | null;
-  owner: string | null;
-  tags: Record<string, string>;
-  permissions: { delete: IPermission; update: IPermission };
-  readOnly: boolean;
-}
+export type IPermission = Schemas['Perm'];
+export type IResource = Schemas['Resource'];
 
 /** GET /studio-abac-ext/resources */
-export interface IResourcePage {
-  items: IResource[];
-  next: string | null;
-  type: string;
-  scope: string;
-}
+export type IResourcePage = Schemas['ResourcePage'];
 
-export interface IResourceQuery {
+/** The query of GET resources; `next: null` (the last page's) is left out of the URL. */
+export type IResourceQuery = {
   type: ResourceType;
   scope: Scope;
-  q?: string;
-  next?: string | null;
-}
+  q?: QueryOf<'listResources'>['q'];
+  next?: QueryOf<'listResources'>['next'] | null;
+};
 
 /** POST /studio-abac-ext/experiments (and its preflight). */
-export interface INewExperiment {
-  name: string;
-  description?: string;
-  displayName?: string;
-  tags?: Record<string, string>;
-}
+export type INewExperiment = Schemas['NewExperiment'];
+/** PATCH /studio-abac-ext/experiments/{name} */
+export type IExperimentChange = Schemas['ExperimentChange'];
 
-export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
-
-export interface IConditionTrace {
-  operator: string;
-  key: string;
-  keyPresent: boolean;
-  requestValues: string[];
-  policyValues: string[];
-  resolvedPolicyValues: (string | null)[];
-  result: boolean;
-  reason: string;
-  lines: number[];
-  unevaluable?: boolean;
-  unresolvedKeys?: string[];
-}
-
-export interface IStatementTrace {
-  policy: string;
-  policyType: string;
-  sid: string | null;
-  index: number;
-  effect: 'Allow' | 'Deny';
-  lines: number[];
-  actionMatched: boolean;
-  resourceMatched: boolean;
-  principalMatched: boolean | null;
-  conditionsMatched: boolean | null;
-  matched: boolean;
-  conditions: IConditionTrace[];
-}
-
+export type Decision = Schemas['Explanation']['decision'];
+export type IConditionTrace = Schemas['ConditionTrace'];
+export type IStatementTrace = Schemas['StatementTrace'];
 /** A Deny statement that applied only because the request lacked these context keys. */
-export interface IMissingKeyDeny {
-  policy: string;
-  policyType: string;
-  sid: string | null;
-  index: number;
-  lines: number[];
-  missingKeys: string[];
-  /** The conditions that held (or failed closed) because their keys were absent. */
-  conditions: IConditionTrace[];
-}
-
-export interface IPolicySource {
-  name: string;
-  type: string;
-  text: string;
-}
+export type IMissingKeyDeny = IExplanation['denyBecauseMissing'][number];
+export type IPolicySource = IExplanation['policies'][number];
 
 /** The policy engine's explanation of one decision (`Decision.to_dict()`). */
-export interface IExplanation {
-  decision: Decision;
-  action: string;
-  resource: string;
-  principal: string | null;
-  summary: string;
-  deciding: IStatementTrace[];
-  closest: IStatementTrace[];
-  missingContextKeys: string[];
-  unevaluable: { policy: string; sid: string | null; reason: string }[];
-  statements: IStatementTrace[];
-  policies: IPolicySource[];
-  deniedAt?: string | null;
-  /** Missing from older servers; empty unless the decision is an explicit deny. */
-  denyBecauseMissing?: IMissingKeyDeny[];
-}
+export type IExplanation = Schemas['Explanation'];
 
 /** POST /studio-abac-ext/experiments/preflight */
-export interface IPreflight {
-  decision: Decision | 'unknown';
-  summary: string;
-  tags: Record<string, string>;
-  lockedTags: { key: string; value: string; reason: string }[];
-  explanation: IExplanation | null;
-}
+export type IPreflight = Schemas['Preflight'];
+/** A tag the server adds itself, and why. */
+export type ILockedTag = Schemas['LockedTag'];
 
 /** POST explain and POST admin/simulate */
-export interface IDecisionResult {
-  decision: Decision | 'unknown';
-  summary: string;
-  explanation: IExplanation | null;
-}
+export type IDecisionResult = Schemas['DecisionResult'];
 
-export interface IExplainRequest {
-  action: string;
-  resource: string;
-  context?: Record<string, string | string[]>;
-}
-
-export interface ISimulateRequest extends IExplainRequest {
-  principal: string;
-  resourceTags?: Record<string, string>;
-  requestTags?: Record<string, string>;
-  policies?: string[];
-}
+export type IExplainRequest = Schemas['ExplainRequest'];
+export type ISimulateRequest = Schemas['SimulateRequest'];
 
 /** The body of every 403 the server returns for an AWS AccessDenied. */
-export interface IAccessDeniedBody {
-  error: 'AccessDenied';
-  message: string;
-  action: string;
-  resource: string;
-  caller: string;
-  explanation: IExplanation | null;
-  nextStep: string;
-}
+export type IAccessDeniedBody = Schemas['AccessDenied'];
+
+/** Details an error body may add to `{error, message}`. */
+type ErrorDetails<K extends keyof Schemas> = Partial<
+  Omit<Schemas[K], keyof Schemas['Error']>
+>;
+
+/** Any error body: `{error, message}` plus the details of a 400, a 403 or a 503. */
+export type IErrorBody = Schemas['Error'] &
+  ErrorDetails<'ValidationError'> &
+  ErrorDetails<'AccessDenied'> &
+  ErrorDetails<'AwsUnavailable'>;
 
 /** GET admin/denials */
-export interface IDenialEvent {
-  id: string;
-  time: string;
-  principal: string;
-  user: string | null;
-  action: string;
-  resource: string | null;
-  errorCode: string;
-  message: string | null;
-}
-
-export interface IDenialQuery {
-  user?: string;
-  action?: string;
-  limit?: number;
-}
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type IDenials = Schemas['Denials'];
+export type IDenialEvent = IDenials['events'][number];
+export type IDenialQuery = QueryOf<'listDenials'>;
 
 /** GET admin/isolation */
-export interface IFinding {
-  id: string;
-  severity: Severity;
-  title: string;
-  detail: string;
-  actions: string[];
-  statements: { policy: string; sid: string | null }[];
-  example: {
-    principal: string;
-    action: string;
-    resource: string;
-    context: Record<string, unknown>;
-  };
-  fix: string;
-}
+export type IFindings = Schemas['Findings'];
+export type IFinding = IFindings['findings'][number];
+export type Severity = IFinding['severity'];

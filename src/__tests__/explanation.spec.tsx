@@ -138,8 +138,11 @@ describe('Deny only for a missing key', () => {
 
   it('shows nothing extra for denials on present values or older servers', () => {
     // Given an implicit deny (its list is empty) and an explanation without the field
-    const withoutField: IExplanation = { ...untagged };
-    delete withoutField.denyBecauseMissing;
+    // (servers older than the field, which the schema now requires)
+    const withoutField = {
+      ...untagged,
+      denyBecauseMissing: undefined
+    } as unknown as IExplanation;
     for (const explanation of [denied, withoutField]) {
       const node = render(
         <ExplanationView explanation={explanation} trans={trans} />

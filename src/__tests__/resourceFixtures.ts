@@ -14,7 +14,7 @@ export const TEAM_B_IDENTITY: IIdentity = {
   studioUserId: { value: 'userb1', source: 'user-profile-tag', reason: null },
   studio: { domainId: 'd-abc', userProfileName: 'userb1', spaceName: null },
   tagKeys: { team: 'team', user: 'studiouserid' },
-  policies: { known: true, source: 'iam', reason: null }
+  policies: { known: true, source: 'iam', reason: null, skipped: [] }
 };
 
 export function experiment(
