@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from studio_abac_ext.aws.resources import KINDS, ResourceQuery, Scope, search_params
+from studio_abac_ext.aws.resources import KINDS, ResourceSearch, Scope, search_params
 from studio_abac_ext.sandbox import Sandbox
 from studio_abac_ext.sandbox.experiments_api import Actor, create_experiment
 from studio_abac_ext.sandbox.search import search
@@ -127,7 +127,7 @@ def server_timing(header: str) -> dict[str, float]:
 
 def sandbox_search_ms(sandbox: Sandbox, scope: Scope, runs: int = 10) -> list[float]:
     """The sandbox's Search alone (no HTTP, no signing, no IAM check), for the page's request."""
-    query = ResourceQuery(
+    query = ResourceSearch(
         KINDS["experiment"], scope, "team", "TeamA", "studiouserid", None, None, "", 100, None
     )
     params = search_params(query)

@@ -115,6 +115,15 @@ class StudioAbac(Configurable):
         5,
         help="CloudTrail LookupEvents pages (50 events each) scanned for AccessDenied events.",
     ).tag(config=True)
+    evaluation_seconds = Float(
+        10.0,
+        help="Seconds a client-supplied evaluation (admin/simulate, explain, isolation) may run "
+        "before it is abandoned with a 503 EvaluationTooLong.",
+    ).tag(config=True)
+    evaluation_workers = Int(
+        2,
+        help="Threads for client-supplied evaluations, apart from the AWS pool (max_workers).",
+    ).tag(config=True)
 
     @default("region")
     def _default_region(self) -> str:

@@ -1,2 +1,3 @@
 """The use cases: AWS answers plus the caller's policies become decisions, permissions and
-explanations. May import ``aws/``, ``policy/``, ``simulator/``, ``isolation/``; ``web/`` calls it."""
+explanations; ``access_denied.py`` builds every 403 body. May import ``aws/``, ``policy/``,
+``simulator/``, ``isolation/``, ``setup/``, ``data/`` and ``config``; ``web/`` calls it."""

@@ -5,22 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..aws.cloudtrail import DenialQuery, lookup_denials
-from ..aws.errors import (
-    RETRY_AFTER_TIMEOUT,
-    THROTTLING_CODES,
-    AwsAccessDeniedError,
-    AwsError,
-    AwsNotFoundError,
-    AwsRejectedError,
-    AwsUnavailableError,
-)
-from ..aws.iam_policies import (
-    RolePolicies,
-    RolePoliciesError,
-    load_role_policies,
-    role_name_from_arn,
-)
+from ..aws.cloudtrail import DenialLookup, lookup_denials
+from ..aws.iam_policies import RolePolicies, load_role_policies, role_name_from_arn
 from ..isolation.checker import check_isolation
 from ..isolation.world import TagKeys
 from ..policy import (
@@ -31,9 +17,10 @@ from ..policy import (
     evaluate,
     parse_policy,
 )
-from ..web.request_models import DenialsQuery, SimulateInput
+from .access_denied import explains_denials
 from .caller_requests import as_context
 from .errors import RequestValidationError
+from .inputs import DenialsQuery, SimulateInput
 from .services import Services
 from .whatif import decision_body, live_resource_tags
 
@@ -41,26 +28,13 @@ ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 ROLE_NAME_RULE = "1-64 letters, digits and + = , . @ _ -"
 
 
+@explains_denials
 async def denials(services: Services, query: DenialsQuery) -> dict[str, Any]:
     events = await lookup_denials(
         services.runner,
-        DenialQuery(query.user, query.action, query.limit, services.config.denial_pages),
+        DenialLookup(query.user, query.action, query.limit, services.config.denial_pages),
     )
     return {"events": events}
-
-
-def _iam_error(error: RolePoliciesError, resource: str) -> AwsError:
-    if error.is_access_denied:
-        return AwsAccessDeniedError(
-            error.action.split(":")[-1], error.code, error.message, "iam", resource
-        )
-    if error.code == "ParamValidationError":  # botocore refused the input before sending it
-        return AwsRejectedError(error.action, error.code, error.message)
-    if error.is_not_found:
-        return AwsNotFoundError(error.action, error.code, error.message)
-    if error.code in THROTTLING_CODES or error.code.endswith(("Error", "Timeout")):
-        return AwsUnavailableError(error.action, error.code, error.message, RETRY_AFTER_TIMEOUT)
-    return AwsRejectedError(error.action, error.code, error.message)
 
 
 def _role_name(principal: str, field: str) -> str:
@@ -82,10 +56,7 @@ def _role_name(principal: str, field: str) -> str:
 
 async def _role(services: Services, name: str) -> RolePolicies:
     iam = services.clients.get("iam")
-    try:
-        role: RolePolicies = await services.runner.run(lambda: load_role_policies(iam, name))
-    except RolePoliciesError as error:
-        raise _iam_error(error, f"arn:aws:iam::*:role/{name}") from error
+    role: RolePolicies = await services.runner.run(lambda: load_role_policies(iam, name))
     return role
 
 
@@ -101,11 +72,13 @@ def _inline_policies(texts: list[str]) -> PolicySet:
     return PolicySet(identity=policies)
 
 
+@explains_denials
 async def simulate(services: Services, body: SimulateInput) -> dict[str, Any]:
     principal_arn = body.principal if body.principal.startswith("arn:") else None
     tags: dict[str, str] = {}
     if body.policies is not None:
-        policies = _inline_policies(body.policies)
+        texts = body.policies
+        policies = await services.evaluate(lambda: _inline_policies(texts))
     else:
         role = await _role(services, _role_name(body.principal, "$.principal"))
         policies = role.to_policy_set()
@@ -125,9 +98,10 @@ async def simulate(services: Services, body: SimulateInput) -> dict[str, Any]:
         extra=as_context(body.context),
     )
     request = Request(body.action, body.resource, principal_arn, context)
-    return decision_body(evaluate(request, policies))
+    return await services.evaluate(lambda: decision_body(evaluate(request, policies)))
 
 
+@explains_denials
 async def isolation(services: Services, role: str | None) -> dict[str, Any]:
     identity = await services.identity()
     name = _role_name(role, "role") if role else identity.parsed.role_name
@@ -138,7 +112,7 @@ async def isolation(services: Services, role: str | None) -> dict[str, Any]:
     loaded = await _role(services, name)
     policy_set = loaded.to_policy_set()
     keys = TagKeys(team=services.team_key, user=services.user_key)
-    findings = await services.runner.run(
+    findings = await services.evaluate(
         lambda: check_isolation(
             policy_set, tag_keys=keys, account_id=identity.account, region=services.region
         )

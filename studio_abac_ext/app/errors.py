@@ -1,28 +1,16 @@
-"""The one place that turns any failure into the REST API's status and JSON error body.
+"""The failures a use case raises for the client to see as they are; ``web/error_mapping.py``
+turns them (and ``aws/`` failures) into statuses and JSON bodies.
 
-Bodies are ``{"error": <Code>, "message": <human text>, ...details}``; our own bugs become a
-500 ``InternalError`` whose message never carries a traceback.
+Bodies are ``{"error": <Code>, "message": <human text>, ...details}``.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from ..aws.errors import (
-    AwsAccessDeniedError,
-    AwsConflictError,
-    AwsError,
-    AwsNotFoundError,
-    AwsRejectedError,
-    AwsUnavailableError,
-)
 
-log = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    """A failure the client should see as is."""
+class UseCaseError(Exception):
+    """A failure the client should see as is: ``status``, ``code`` and details."""
 
     status = 500
     code = "InternalError"
@@ -36,7 +24,7 @@ class ApiError(Exception):
         return {"error": self.code, "message": self.message, **self.details}
 
 
-class RequestValidationError(ApiError):
+class RequestValidationError(UseCaseError):
     status = 400
     code = "ValidationError"
 
@@ -44,63 +32,47 @@ class RequestValidationError(ApiError):
         super().__init__(message, field=field, rule=rule)
 
 
-class NotFoundError(ApiError):
+class NotFoundError(UseCaseError):
     status = 404
     code = "NotFound"
 
 
-class ConflictError(ApiError):
+class ConflictError(UseCaseError):
     status = 409
     code = "Conflict"
 
 
-class TeamUnknownError(ApiError):
+class TeamUnknownError(UseCaseError):
     status = 409
     code = "TeamUnknown"
 
 
-def _aws_error_body(error: AwsError) -> tuple[int, dict[str, Any]]:
-    if isinstance(error, AwsAccessDeniedError):
-        return 403, {
-            "error": "AccessDenied",
-            "message": error.message,
-            "action": error.action,
-            "resource": error.resource,
-            "caller": error.caller or "",
-            "explanation": None,
-            "nextStep": "Ask an administrator which policy should allow this.",
-        }
-    if isinstance(error, AwsUnavailableError):
-        return 503, {
-            "error": "AwsUnavailable",
-            "message": (
-                f"AWS is unavailable for {error.operation} ({error.code}): "
-                f"{error.message.rstrip('.')}. {error.advice}"
-            ),
-            "retryAfter": error.retry_after,
-        }
-    if isinstance(error, AwsNotFoundError):
-        return 404, {"error": "NotFound", "message": error.message}
-    if isinstance(error, AwsConflictError):
-        return 409, {"error": "Conflict", "message": error.message}
-    if isinstance(error, AwsRejectedError):
-        return 400, {
-            "error": "ValidationError",
-            "message": f"AWS rejected {error.operation}: {error.message}",
-            "field": "",
-            "rule": error.code,
-        }
-    return 500, {"error": "InternalError", "message": "Unexpected AWS failure; see the log."}
+class ExplainedDenialError(UseCaseError):
+    """AWS denied the use case; ``app/access_denied.py`` built the finished 403 body."""
+
+    status = 403
+    code = "AccessDenied"
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__(str(body.get("message", "")))
+        self._body = body
+
+    def body(self) -> dict[str, Any]:
+        return dict(self._body)
 
 
-def error_response(error: BaseException) -> tuple[int, dict[str, Any]]:
-    """The HTTP status and JSON body for ``error``."""
-    if isinstance(error, ApiError):
-        return error.status, error.body()
-    if isinstance(error, AwsError):
-        return _aws_error_body(error)
-    log.error("studio-abac-ext internal error", exc_info=error)
-    return 500, {
-        "error": "InternalError",
-        "message": "The studio-abac-ext server extension failed; the server log has details.",
-    }
+class EvaluationTooLongError(UseCaseError):
+    """A client-supplied evaluation ran past its deadline and was abandoned."""
+
+    status = 503
+    code = "EvaluationTooLong"
+
+    def __init__(self, seconds: float, retry_after: int = 1) -> None:
+        super().__init__(
+            f"The evaluation took longer than the limit of {seconds:g} seconds "
+            "(c.StudioAbac.evaluation_seconds) and was abandoned: send fewer or simpler "
+            "policies, patterns or context values.",
+            limit="evaluation_seconds",
+            seconds=seconds,
+            retryAfter=retry_after,
+        )

@@ -7,22 +7,25 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
 from ..aws.clients import AwsClients, AwsRunner, AwsSettings
-from ..aws.errors import AwsAccessDeniedError, AwsError, AwsNotFoundError
 from ..aws.identity import CallerIdentity, IdentitySettings, resolve_identity
 from ..aws.policy_sources import KnownPolicies, load_policies
-from ..aws.resources import resource_tags
 from ..config import StudioAbac
-from .access_denied import denial_body
+from .errors import EvaluationTooLongError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 class Cached(Generic[T]):
-    """One value, loaded by one coroutine at a time, reused for ``seconds``; failures not kept."""
+    """One value, loaded by one coroutine at a time, fresh for ``seconds``; failures not kept.
+
+    Stale-while-revalidate: once a value exists, a stale one is answered at once while one
+    background refresh runs, so a slow or frozen AWS never holds up work that only reads it.
+    """
 
     def __init__(self, load: Callable[[], Awaitable[T]], seconds: float) -> None:
         self._load = load
@@ -30,14 +33,30 @@ class Cached(Generic[T]):
         self._value: T | None = None
         self._loaded_at = 0.0
         self._lock = asyncio.Lock()
+        self._refresh: asyncio.Task[None] | None = None
+
+    def _fresh(self) -> bool:
+        return time.monotonic() - self._loaded_at < self._seconds
 
     async def get(self) -> T:
+        if self._value is not None:
+            if not self._fresh() and (self._refresh is None or self._refresh.done()):
+                self._refresh = asyncio.ensure_future(self._refresh_in_background())
+            return self._value
         async with self._lock:
-            fresh = time.monotonic() - self._loaded_at < self._seconds
-            if self._value is None or not fresh:
+            if self._value is None:
                 self._value = await self._load()
                 self._loaded_at = time.monotonic()
             return self._value
+
+    async def _refresh_in_background(self) -> None:
+        try:
+            value = await self._load()
+        except Exception as error:  # the stale copy stays; the next get tries again
+            log.info("refreshing a cached value failed, keeping the old one: %s", error)
+            return
+        self._value = value
+        self._loaded_at = time.monotonic()
 
 
 class Services:
@@ -69,6 +88,9 @@ class Services:
         self._policies: Cached[KnownPolicies] = Cached(
             self._load_policies, config.policy_cache_seconds
         )
+        self._evaluations = ThreadPoolExecutor(
+            max_workers=config.evaluation_workers, thread_name_prefix="studio-abac-evaluate"
+        )
 
     @property
     def team_key(self) -> str:
@@ -94,25 +116,23 @@ class Services:
             self.runner, list(self.config.policy_sources), identity.parsed.role_name
         )
 
-    async def explain_denial(self, denied: AwsAccessDeniedError) -> dict[str, Any]:
-        """The 403 body for an AWS denial, explained as far as what can be read allows."""
-        identity: CallerIdentity | None
+    async def evaluate(self, work: Callable[[], T]) -> T:
+        """A client-supplied evaluation (its policies, patterns, context) in its own small pool,
+        off the event loop and off the AWS pool, abandoned after ``evaluation_seconds``."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._evaluations, work)
+        seconds = float(self.config.evaluation_seconds)
         try:
-            identity = await self.identity()
-            policies = await self.policies()
-        except AwsError as error:
-            identity = None
-            policies = KnownPolicies(None, None, f"AWS failed while reading them ({error.code})")
-        tags = denied.resource_tags
-        missing = False
-        if tags is None and denied.resource.startswith("arn:aws:sagemaker:"):
-            try:
-                tags = await resource_tags(self.runner, denied.resource)
-            except AwsNotFoundError:
-                missing = True
-            except AwsError as error:
-                log.info("no tags for %s to explain a denial: %s", denied.resource, error.code)
-        return denial_body(denied, identity, policies, tags, self.team_key, missing)
+            return await asyncio.wait_for(asyncio.shield(future), seconds)
+        except asyncio.TimeoutError:
+            future.add_done_callback(_log_late_result)
+            raise EvaluationTooLongError(seconds) from None
 
     def shutdown(self) -> None:
         self.runner.shutdown()
+        self._evaluations.shutdown(wait=False, cancel_futures=True)
+
+
+def _log_late_result(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.info("an abandoned evaluation failed: %s", future.exception())

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..aws.resources import KINDS, ResourceQuery, search_resources
-from ..web.request_models import ResourcesQuery
+from ..aws.resources import KINDS, ResourceSearch, search_resources
+from .access_denied import explains_denials
 from .errors import ConflictError, TeamUnknownError
+from .inputs import ResourcesQuery
 from .permissions import resource_items
 from .services import Services
 
 
+@explains_denials
 async def list_resources(services: Services, query: ResourcesQuery) -> dict[str, Any]:
     identity = await services.identity()
     team = identity.team.value
@@ -26,7 +28,7 @@ async def list_resources(services: Services, query: ResourcesQuery) -> dict[str,
             f"Your Studio user id is unknown, so 'mine' cannot be told apart from your team's. "
             f"{identity.studio_user_id.reason}"
         )
-    search = ResourceQuery(
+    search = ResourceSearch(
         kind=KINDS[query.type],
         scope=query.scope,  # type: ignore[arg-type]
         team_tag_key=services.team_key,

@@ -7,8 +7,9 @@ from typing import Any
 from ..aws.errors import AwsError, AwsUnavailableError
 from ..aws.resources import resource_tags
 from ..policy import Decision, render_summary
-from ..web.request_models import ExplainInput
+from .access_denied import explains_denials
 from .caller_requests import as_context, caller_request, decide, unknown_principal_keys
+from .inputs import ExplainInput
 from .services import Services
 
 
@@ -35,6 +36,7 @@ async def live_resource_tags(services: Services, resource: str) -> dict[str, str
         return None  # a resource that does not exist yet, or one we may not read
 
 
+@explains_denials
 async def explain(services: Services, body: ExplainInput) -> dict[str, Any]:
     identity = await services.identity()
     policies = await services.policies()
@@ -49,4 +51,5 @@ async def explain(services: Services, body: ExplainInput) -> dict[str, Any]:
     request = caller_request(
         identity, body.action, body.resource, resource_tags=tags, extra=as_context(body.context)
     )
-    return decision_body(decide(policies.policies, request))
+    known = policies.policies
+    return await services.evaluate(lambda: decision_body(decide(known, request)))

@@ -16,14 +16,16 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class DenialQuery:
+class DenialLookup:
+    """Which denials to look for, and how many LookupEvents pages to read at most."""
+
     user: str | None
     action: str | None
     limit: int
     max_pages: int
 
 
-def _lookup_attributes(query: DenialQuery) -> list[dict[str, str]]:
+def _lookup_attributes(query: DenialLookup) -> list[dict[str, str]]:
     """CloudTrail filters on one attribute per call, and only the event name can be trusted:
     its Username of a Studio session is the session name ("SageMaker") shared by everyone, and
     the person (the source identity) is no lookup attribute. Users are filtered here instead."""
@@ -70,26 +72,26 @@ def _is_by(event: dict[str, Any], user: str) -> bool:
     return wanted == str(event["user"] or "").lower() or wanted in event["principal"].lower()
 
 
-def _wanted(event: dict[str, Any], query: DenialQuery) -> bool:
+def _wanted(event: dict[str, Any], query: DenialLookup) -> bool:
     if query.user and not _is_by(event, query.user):
         return False
     return not query.action or event["action"].lower() == query.action.lower()
 
 
-async def lookup_denials(runner: AwsRunner, query: DenialQuery) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    params: dict[str, Any] = {"MaxResults": PAGE_SIZE}
+async def lookup_denials(runner: AwsRunner, query: DenialLookup) -> list[dict[str, Any]]:
+    params: dict[str, Any] = {"PaginationConfig": {"PageSize": PAGE_SIZE}}
     attributes = _lookup_attributes(query)
     if attributes:
         params["LookupAttributes"] = attributes
-    for _ in range(query.max_pages):
-        reply = await runner.call("cloudtrail", "lookup_events", **params)
-        for raw in reply.get("Events", []):
-            event = denial_event(raw)
-            if event is not None and _wanted(event, query):
-                events.append(event)
-        if len(events) >= query.limit or not reply.get("NextToken"):
-            break
-        params["NextToken"] = reply["NextToken"]
+
+    def wanted(page: dict[str, Any]) -> list[dict[str, Any]]:
+        events = (denial_event(raw) for raw in page.get("Events", []))
+        return [e for e in events if e is not None and _wanted(e, query)]
+
+    def enough(read: list[dict[str, Any]]) -> bool:
+        return sum(len(wanted(page)) for page in read) >= query.limit
+
+    read = await runner.pages("cloudtrail", "lookup_events", "*", query.max_pages, enough, **params)
+    events = [event for page in read for event in wanted(page)]
     events.sort(key=lambda e: e["time"], reverse=True)
     return events[: query.limit]

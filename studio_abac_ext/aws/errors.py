@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -15,6 +14,7 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
+    ParamValidationError,
     PartialCredentialsError,
     ReadTimeoutError,
 )
@@ -44,7 +44,17 @@ OUTAGE_CODES = {
     "ServiceUnavailable",
     "ServiceUnavailableException",
 }
-EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}
+EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+# The credentials were refused: a wrong secret key, an unknown key id, a revoked or foreign token.
+REFUSED_CREDENTIALS_CODES = {
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+    "InvalidToken",
+    "AuthFailure",
+}
 NOT_FOUND_CODES = {
     "ResourceNotFound",
     "ResourceNotFoundException",
@@ -65,31 +75,31 @@ RETRY_AFTER_UNREACHABLE = 30
 
 
 class AwsError(Exception):
-    """An AWS call that failed, with the operation and AWS's own code and message."""
+    """An AWS call that failed, with the operation and AWS's own code and message; ``action`` is
+    the IAM action (``iam:GetRole``) when the service is known."""
 
-    def __init__(self, operation: str, code: str, message: str) -> None:
-        super().__init__(f"{operation}: {code}: {message}")
+    def __init__(self, operation: str, code: str, message: str, service: str = "") -> None:
+        self.action = f"{service}:{operation}" if service else operation
+        super().__init__(f"{self.action} failed: {code}: {message}")
         self.operation = operation
+        self.service = service
         self.code = code
         self.message = message
 
 
 class AwsAccessDeniedError(AwsError):
-    """AWS refused the caller. ``resource_tags``/``request_tags`` may be filled by the caller of
-    the operation, so the explanation needs no extra AWS call."""
+    """AWS refused the caller: who, which action on which resource, explicit deny or not."""
 
     def __init__(
         self, operation: str, code: str, message: str, service: str, fallback_resource: str = "*"
     ) -> None:
-        super().__init__(operation, code, message)
+        super().__init__(operation, code, message, service)
         parsed = _DENIAL.search(message)
         self.caller: str | None = parsed.group("caller") if parsed else None
         self.action = parsed.group("action") if parsed else f"{service}:{operation}"
         resource = parsed.group("resource") if parsed else None
         self.resource = (resource or fallback_resource).rstrip(".")
         self.explicit = "explicit deny" in message.lower()
-        self.resource_tags: Mapping[str, str] | None = None
-        self.request_tags: Mapping[str, str] | None = None
 
 
 class AwsNotFoundError(AwsError):
@@ -108,8 +118,10 @@ class AwsUnavailableError(AwsError):
     """Throttled, timed out, unreachable, or no usable credentials: retry later, after doing
     what ``advice`` says."""
 
-    def __init__(self, operation: str, code: str, message: str, retry_after: int) -> None:
-        super().__init__(operation, code, message)
+    def __init__(
+        self, operation: str, code: str, message: str, retry_after: int, service: str = ""
+    ) -> None:
+        super().__init__(operation, code, message, service)
         self.retry_after = retry_after
         self.advice = _advice(code, retry_after)
 
@@ -123,6 +135,12 @@ def _advice(code: str, retry_after: int) -> str:
         return (
             "Your AWS credentials have expired: refresh them (in Studio, restart the "
             f"JupyterLab app), then {again}."
+        )
+    if code in REFUSED_CREDENTIALS_CODES:
+        return (
+            "AWS refused the Jupyter server's credentials (a wrong secret key, an unknown or "
+            "deactivated access key, or a token for another account or region): give it valid "
+            f"credentials (in Studio, restart the JupyterLab app), then {again}."
         )
     if code == "NoCredentials":
         return (
@@ -150,31 +168,43 @@ def _client_error(error: ClientError, service: str, operation: str, resource: st
     if code in ACCESS_DENIED_CODES:
         return AwsAccessDeniedError(operation, code, message, service, resource)
     if code in THROTTLING_CODES:
-        return AwsUnavailableError(operation, code, message, RETRY_AFTER_THROTTLED)
+        return AwsUnavailableError(operation, code, message, RETRY_AFTER_THROTTLED, service)
     if code in EXPIRED_CODES:
-        return AwsUnavailableError(operation, code, message, RETRY_AFTER_THROTTLED)
+        return AwsUnavailableError(operation, code, message, RETRY_AFTER_THROTTLED, service)
+    if code in REFUSED_CREDENTIALS_CODES:
+        return AwsUnavailableError(operation, code, message, RETRY_AFTER_UNREACHABLE, service)
     if code in OUTAGE_CODES or status >= 500:
-        return AwsUnavailableError(operation, code, message, RETRY_AFTER_TIMEOUT)
+        return AwsUnavailableError(operation, code, message, RETRY_AFTER_TIMEOUT, service)
     if code in NOT_FOUND_CODES or (
         code == "ValidationException" and _NOT_FOUND_TEXT.search(message)
     ):
-        return AwsNotFoundError(operation, code, message)
+        return AwsNotFoundError(operation, code, message, service)
     if code in CONFLICT_CODES or (code == "ValidationException" and "already exists" in message):
-        return AwsConflictError(operation, code, message)
-    return AwsRejectedError(operation, code, message)
+        return AwsConflictError(operation, code, message, service)
+    return AwsRejectedError(operation, code, message, service)
 
 
 def classify(error: Exception, service: str, operation: str, resource: str = "*") -> AwsError:
     """Turn a botocore exception into one of the ``AwsError`` kinds above."""
     if isinstance(error, ClientError):
         return _client_error(error, service, operation, resource)
+    if isinstance(error, ParamValidationError):  # botocore refused the input before sending it
+        return AwsRejectedError(operation, "ParamValidationError", str(error), service)
     if isinstance(error, ReadTimeoutError | ConnectTimeoutError):
         return AwsUnavailableError(
-            operation, "Timeout", f"AWS did not answer in time ({error})", RETRY_AFTER_TIMEOUT
+            operation,
+            "Timeout",
+            f"AWS did not answer in time ({error})",
+            RETRY_AFTER_TIMEOUT,
+            service,
         )
     if isinstance(error, EndpointConnectionError | ConnectionClosedError):
         return AwsUnavailableError(
-            operation, "Unreachable", f"AWS cannot be reached ({error})", RETRY_AFTER_UNREACHABLE
+            operation,
+            "Unreachable",
+            f"AWS cannot be reached ({error})",
+            RETRY_AFTER_UNREACHABLE,
+            service,
         )
     if isinstance(error, NoCredentialsError | PartialCredentialsError):
         return AwsUnavailableError(
@@ -183,7 +213,10 @@ def classify(error: Exception, service: str, operation: str, resource: str = "*"
             "No AWS credentials were found in the default chain (environment, profile, "
             "container or instance role).",
             RETRY_AFTER_UNREACHABLE,
+            service,
         )
     if isinstance(error, BotoCoreError):
-        return AwsUnavailableError(operation, type(error).__name__, str(error), RETRY_AFTER_TIMEOUT)
+        return AwsUnavailableError(
+            operation, type(error).__name__, str(error), RETRY_AFTER_TIMEOUT, service
+        )
     raise TypeError(f"not an AWS error: {error!r}")

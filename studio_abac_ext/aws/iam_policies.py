@@ -17,44 +17,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from ..policy import Policy, PolicySet, PolicyType, parse_policy
+from .clients import call, new_client, pages
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
 
 PolicyKind = Literal["inline", "managed", "boundary"]
 
-CLIENT_CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"mode": "standard"})
-
 
 def default_iam_client() -> IAMClient:
-    """An IAM client from boto3's default credential chain (``AWS_ENDPOINT_URL`` honoured).
-
-    A new session each time: boto3's module-level default session would keep the credentials
-    of the first call for the life of the process."""
-    return boto3.Session().client("iam", config=CLIENT_CONFIG)
-
-
-class RolePoliciesError(Exception):
-    """IAM refused or failed a read; names the IAM action, AWS's error code and message."""
-
-    def __init__(self, action: str, code: str, message: str) -> None:
-        super().__init__(f"{action} failed: {code}: {message}")
-        self.action = action
-        self.code = code
-        self.message = message
-
-    @property
-    def is_access_denied(self) -> bool:
-        return self.code in ("AccessDenied", "AccessDeniedException")
-
-    @property
-    def is_not_found(self) -> bool:
-        return self.code == "NoSuchEntity"
+    """An IAM client from boto3's default credential chain (``AWS_ENDPOINT_URL`` honoured)."""
+    client: IAMClient = new_client("iam")
+    return client
 
 
 @dataclass(frozen=True)
@@ -117,79 +92,44 @@ def document_text(document: Any) -> str:
     return json.dumps(document, indent=2)
 
 
-def _call(action: str, function: Any, **kwargs: Any) -> Any:
-    try:
-        return function(**kwargs)
-    except ClientError as error:
-        details = error.response.get("Error", {})
-        raise RolePoliciesError(
-            action, str(details.get("Code", "Unknown")), str(details.get("Message", error))
-        ) from error
-    except BotoCoreError as error:
-        raise RolePoliciesError(action, type(error).__name__, str(error)) from error
-
-
 def _managed_policy(iam: IAMClient, arn: str, kind: PolicyKind) -> RolePolicy:
-    policy = _call("iam:GetPolicy", iam.get_policy, PolicyArn=arn)["Policy"]
+    policy = call(iam, "get_policy", arn, PolicyArn=arn)["Policy"]
     version_id = policy["DefaultVersionId"]
-    version = _call(
-        "iam:GetPolicyVersion", iam.get_policy_version, PolicyArn=arn, VersionId=version_id
-    )["PolicyVersion"]
+    version = call(iam, "get_policy_version", arn, PolicyArn=arn, VersionId=version_id)
     return RolePolicy(
         name=policy["PolicyName"],
         kind=kind,
-        text=document_text(version["Document"]),
+        text=document_text(version["PolicyVersion"]["Document"]),
         arn=arn,
         version_id=version_id,
     )
 
 
-def _inline_policies(iam: IAMClient, role_name: str) -> tuple[RolePolicy, ...]:
-    names: list[str] = []
-    marker: str | None = None
-    while True:
-        page_args: dict[str, Any] = {
-            "RoleName": role_name,
-            **({"Marker": marker} if marker else {}),
-        }
-        page = _call("iam:ListRolePolicies", iam.list_role_policies, **page_args)
-        names += page["PolicyNames"]
-        marker = page.get("Marker") if page.get("IsTruncated") else None
-        if marker is None:
-            break
+def _inline_policies(iam: IAMClient, role_name: str, role_arn: str) -> tuple[RolePolicy, ...]:
+    listed = pages(iam, "list_role_policies", role_arn, RoleName=role_name)
+    names = [name for page in listed for name in page["PolicyNames"]]
     policies = []
     for name in names:
-        response = _call(
-            "iam:GetRolePolicy", iam.get_role_policy, RoleName=role_name, PolicyName=name
-        )
+        response = call(iam, "get_role_policy", role_arn, RoleName=role_name, PolicyName=name)
         policies.append(RolePolicy(name, "inline", document_text(response["PolicyDocument"])))
     return tuple(policies)
 
 
-def _attached_policies(iam: IAMClient, role_name: str) -> tuple[RolePolicy, ...]:
-    arns: list[str] = []
-    marker: str | None = None
-    while True:
-        page_args: dict[str, Any] = {
-            "RoleName": role_name,
-            **({"Marker": marker} if marker else {}),
-        }
-        page = _call("iam:ListAttachedRolePolicies", iam.list_attached_role_policies, **page_args)
-        arns += [attached["PolicyArn"] for attached in page["AttachedPolicies"]]
-        marker = page.get("Marker") if page.get("IsTruncated") else None
-        if marker is None:
-            break
+def _attached_policies(iam: IAMClient, role_name: str, role_arn: str) -> tuple[RolePolicy, ...]:
+    listed = pages(iam, "list_attached_role_policies", role_arn, RoleName=role_name)
+    arns = [attached["PolicyArn"] for page in listed for attached in page["AttachedPolicies"]]
     return tuple(_managed_policy(iam, arn, "managed") for arn in arns)
 
 
 def load_role_policies(iam_client: IAMClient, role_name: str) -> RolePolicies:
     """Read ``role_name``'s (or a role ARN's) policies, tags and boundary from IAM.
 
-    Raises ``RolePoliciesError`` naming the IAM action that failed (``is_not_found`` for a
-    missing role, ``is_access_denied`` when the caller lacks that permission).
+    Raises the ``AwsError`` kind of the IAM call that failed (``AwsNotFoundError`` for a missing
+    role, ``AwsAccessDeniedError`` naming the action when the caller lacks that permission).
     """
     name = role_name_from_arn(role_name)
-    role = _call("iam:GetRole", iam_client.get_role, RoleName=name)["Role"]
+    wanted = role_name if role_name.startswith("arn:") else f"arn:aws:iam::*:role/{name}"
+    role = call(iam_client, "get_role", wanted, RoleName=name)["Role"]
     tags = {tag["Key"]: tag["Value"] for tag in role.get("Tags", [])}
     boundary_arn = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
     boundary = _managed_policy(iam_client, boundary_arn, "boundary") if boundary_arn else None
@@ -197,7 +137,7 @@ def load_role_policies(iam_client: IAMClient, role_name: str) -> RolePolicies:
         role_name=name,
         role_arn=role["Arn"],
         tags=tags,
-        inline=_inline_policies(iam_client, name),
-        attached=_attached_policies(iam_client, name),
+        inline=_inline_policies(iam_client, name, role["Arn"]),
+        attached=_attached_policies(iam_client, name, role["Arn"]),
         boundary=boundary,
     )

@@ -16,7 +16,7 @@ from typing import Any
 from ..policy import Policy, PolicyParseError, PolicySet, parse_policy
 from .clients import AwsRunner
 from .errors import AwsAccessDeniedError, AwsError, AwsUnavailableError
-from .iam_policies import RolePoliciesError, load_role_policies
+from .iam_policies import load_role_policies
 
 log = logging.getLogger(__name__)
 MAX_S3_POLICIES = 50
@@ -151,7 +151,7 @@ async def read_policy_iam(runner: AwsRunner, role_name: str | None) -> PolicySet
     iam = runner.clients.get("iam")
     try:
         role = await runner.run(lambda: load_role_policies(iam, role_name))
-    except RolePoliciesError as error:
+    except AwsError as error:
         raise PolicySourceError(f"IAM: {error.action} failed ({error.code})") from error
     try:
         policies: PolicySet = role.to_policy_set()

@@ -87,7 +87,9 @@ KINDS: dict[str, ResourceKind] = {
 
 
 @dataclass(frozen=True)
-class ResourceQuery:
+class ResourceSearch:
+    """The one Search request of a page of the caller's resources."""
+
     kind: ResourceKind
     scope: Scope
     team_tag_key: str
@@ -112,7 +114,7 @@ class ResourceRecord:
     created_by_profile: str | None
 
 
-def _owner_expression(query: ResourceQuery) -> dict[str, Any]:
+def _owner_expression(query: ResourceSearch) -> dict[str, Any]:
     """Mine = tagged with my user id, or created by my Studio user profile."""
     filters = []
     if query.user_id:
@@ -130,7 +132,7 @@ def _owner_expression(query: ResourceQuery) -> dict[str, Any]:
     return {"SubExpressions": [{"Filters": [f]} for f in filters], "Operator": "Or"}
 
 
-def search_params(query: ResourceQuery) -> dict[str, Any]:
+def search_params(query: ResourceSearch) -> dict[str, Any]:
     """The one Search request for a page: team/owner filters, name text, newest first."""
     filters: list[dict[str, Any]] = []
     expression: dict[str, Any] = {}
@@ -181,7 +183,7 @@ def parse_record(kind: ResourceKind, result: dict[str, Any]) -> ResourceRecord |
 
 
 async def search_resources(
-    runner: AwsRunner, query: ResourceQuery
+    runner: AwsRunner, query: ResourceSearch
 ) -> tuple[list[ResourceRecord], str | None]:
     reply = await runner.call("sagemaker", "search", **search_params(query))
     records = [parse_record(query.kind, result) for result in reply.get("Results", [])]
@@ -207,13 +209,9 @@ async def find_by_name(runner: AwsRunner, kind: ResourceKind, name: str) -> Reso
 
 
 async def resource_tags(runner: AwsRunner, arn: str) -> dict[str, str]:
-    """A resource's tags through ListTags (the caller's own permission)."""
-    tags: dict[str, str] = {}
-    params: dict[str, Any] = {"ResourceArn": arn, "MaxResults": 100}
-    for _ in range(10):  # 50 tags at most per resource: one page in practice
-        reply = await runner.call("sagemaker", "list_tags", resource=arn, **params)
-        tags.update({str(t["Key"]): str(t.get("Value", "")) for t in reply.get("Tags", [])})
-        if not reply.get("NextToken"):
-            break
-        params["NextToken"] = reply["NextToken"]
-    return tags
+    """A resource's tags through ListTags (the caller's own permission); 50 tags at most per
+    resource, so one page in practice."""
+    listed = await runner.pages(
+        "sagemaker", "list_tags", arn, max_pages=10, ResourceArn=arn, MaxResults=100
+    )
+    return {str(t["Key"]): str(t.get("Value", "")) for page in listed for t in page.get("Tags", [])}

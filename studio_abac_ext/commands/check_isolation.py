@@ -110,14 +110,15 @@ def _scps(args: argparse.Namespace) -> list[list[Policy]] | None:
 
 def _policies_from_role(args: argparse.Namespace) -> tuple[PolicySet, dict[str, str]]:
     # Imported here so that checking local files never needs AWS credentials or boto3.
-    from ..aws.iam_policies import RolePoliciesError, default_iam_client, load_role_policies
+    from ..aws.errors import AwsError
+    from ..aws.iam_policies import default_iam_client, load_role_policies
 
     try:
         role = load_role_policies(default_iam_client(), args.role)
         policies = role.to_policy_set(scps=_scps(args))
     except ValueError as error:  # a bad ARN, or a PolicyParseError in a stored policy
         raise InputError(f"--role {args.role}: {error}") from None
-    except RolePoliciesError as error:
+    except AwsError as error:
         raise InputError(f"--role {args.role}: {error}") from None
     if args.boundary is not None:
         policies = PolicySet(

@@ -1,11 +1,17 @@
-"""Tornado handlers of the REST API. Thin: parse, call a service, write JSON."""
+"""Tornado handlers of the REST API. Thin: parse into a request model, await one use case, write
+JSON; failures go through ``error_mapping.error_response``.
+
+Routes that differ only by model and use case are rows of ``ENDPOINTS``: a ``UseCaseHandler``
+runs the row of its route for the verb asked.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import jupyter_server
@@ -14,19 +20,11 @@ from jupyter_server.base.handlers import APIHandler
 
 from .. import __version__
 from ..app import admin, experiments, team_resources, whatif
-from ..app.errors import error_response
+from ..app.access_denied import refused_body
 from ..app.services import Services
 from ..aws.clients import AwsWaits, recording_aws_waits
-from ..aws.errors import AwsAccessDeniedError
-from .request_models import (
-    DenialsQuery,
-    ExperimentChange,
-    ExperimentInput,
-    ExplainInput,
-    ResourcesQuery,
-    SimulateInput,
-    parse_json_object,
-)
+from . import request_models as models
+from .error_mapping import error_response
 
 EXTENSION_NAME = "studio-abac-ext"
 SERVICES_KEY = "studio_abac_services"
@@ -59,27 +57,117 @@ def server_timing(waits: AwsWaits, total_seconds: float) -> str:
     )
 
 
-class StudioAbacHandler(APIHandler):
-    """Runs one service call and writes its result, or the one error mapping's answer."""
+@dataclass(frozen=True)
+class Request:
+    """What a use case may read of the HTTP request: services, path name, query, JSON body."""
+
+    services: Services
+    name: str | None
+    args: Callable[[], dict[str, str]]
+    body: Callable[[], dict[str, Any]]
+
+
+UseCase = Callable[[Request], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One verb of one route: the use case (parsing included) and the status of success."""
+
+    run: UseCase
+    status: int = 200
+
+
+def _resource_types(request: Request) -> list[str]:
+    return list(request.services.config.resource_types)
+
+
+async def _identity(request: Request) -> dict[str, Any]:
+    services = request.services
+    identity = await services.identity()
+    policies = await services.policies()
+    return {
+        **identity.to_dict(),
+        "tagKeys": {"team": services.team_key, "user": services.user_key},
+        "policies": policies.to_dict(),
+    }
+
+
+def _name(request: Request) -> str:
+    return models.validate_entity_name(request.name, "name")
+
+
+ENDPOINTS: dict[str, dict[str, Endpoint]] = {
+    "identity": {"GET": Endpoint(_identity)},
+    "resources": {
+        "GET": Endpoint(
+            lambda r: team_resources.list_resources(
+                r.services, models.resources_query(r.args(), _resource_types(r))
+            )
+        )
+    },
+    "experiments": {
+        "POST": Endpoint(
+            lambda r: experiments.create(r.services, models.experiment_input(r.body())), 201
+        )
+    },
+    "experiments/preflight": {
+        "POST": Endpoint(
+            lambda r: experiments.preflight(r.services, models.experiment_input(r.body()))
+        ),
+        # An experiment may be called "preflight": changing and deleting it still work.
+        "PATCH": Endpoint(
+            lambda r: experiments.update(
+                r.services, "preflight", models.experiment_change(r.body())
+            )
+        ),
+        "DELETE": Endpoint(lambda r: experiments.delete(r.services, "preflight"), 204),
+    },
+    "experiments/{name}": {
+        "PATCH": Endpoint(
+            lambda r: experiments.update(r.services, _name(r), models.experiment_change(r.body()))
+        ),
+        "DELETE": Endpoint(lambda r: experiments.delete(r.services, _name(r)), 204),
+    },
+    "explain": {
+        "POST": Endpoint(lambda r: whatif.explain(r.services, models.explain_input(r.body())))
+    },
+    "admin/denials": {
+        "GET": Endpoint(lambda r: admin.denials(r.services, models.denials_query(r.args())))
+    },
+    "admin/simulate": {
+        "POST": Endpoint(lambda r: admin.simulate(r.services, models.simulate_input(r.body())))
+    },
+    "admin/isolation": {
+        "GET": Endpoint(lambda r: admin.isolation(r.services, models.isolation_role(r.args())))
+    },
+}
+
+
+class UseCaseHandler(APIHandler):
+    """Runs the endpoint of its route for the verb asked and writes its result, or the one error
+    mapping's answer. ``route`` is set per route by ``routes.py``."""
+
+    route = ""
 
     @property
     def services(self) -> Services:
         services: Services = self.settings[SERVICES_KEY]
         return services
 
-    def json_body(self) -> dict[str, Any]:
-        return parse_json_object(self.request.body)
-
-    def query_args(self) -> dict[str, str | None]:
-        return {name: self.get_query_argument(name, None) for name in self.request.arguments}
-
-    async def respond(self, work: Awaitable[Any], status: int = 200) -> None:
+    async def _run(self, name: str | None = None) -> None:
+        endpoint = ENDPOINTS[self.route][self.request.method or ""]
+        request = Request(
+            self.services,
+            name,
+            lambda: models.query_arguments(self.request.arguments),
+            lambda: models.parse_json_object(self.request.body),
+        )
         started = time.perf_counter()
+        status = endpoint.status
         with recording_aws_waits() as waits:
             try:
-                payload = await work
-            except AwsAccessDeniedError as denied:
-                status, payload = 403, await self._explained(denied)
+                payload = await endpoint.run(request)
             except Exception as error:
                 status, payload = error_response(error)
                 if "retryAfter" in payload:
@@ -92,111 +180,26 @@ class StudioAbacHandler(APIHandler):
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps(payload))
 
-    async def _explained(self, denied: AwsAccessDeniedError) -> dict[str, Any]:
-        try:
-            return await self.services.explain_denial(denied)
-        except Exception:  # the denial itself must still reach the user
-            log.exception("explaining an AWS AccessDenied failed")
-            return error_response(denied)[1]
+    @tornado.web.authenticated
+    async def _verb(self, name: str | None = None) -> None:
+        """Every verb of a route (``handler_for`` binds it under the verbs' names)."""
+        await self._run(name)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Tornado's own errors (405, bad arguments) in our JSON shape, never a traceback."""
         self.set_header("Content-Type", "application/json")
         reason = self._reason or "Error"
-        code = {400: "ValidationError", 403: "AccessDenied", 404: "NotFound"}.get(
+        if status_code == 403:
+            self.finish(json.dumps(refused_body(reason)))
+            return
+        code = {400: "ValidationError", 404: "NotFound"}.get(
             status_code, "InternalError" if status_code >= 500 else "Error"
         )
         self.finish(json.dumps({"error": code, "message": reason}))
 
 
-class IdentityHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def get(self) -> None:
-        await self.respond(self._identity())
-
-    async def _identity(self) -> dict[str, Any]:
-        identity = await self.services.identity()
-        policies = await self.services.policies()
-        return {
-            **identity.to_dict(),
-            "tagKeys": {"team": self.services.team_key, "user": self.services.user_key},
-            "policies": policies.to_dict(),
-        }
-
-
-class ResourcesHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def get(self) -> None:
-        await self.respond(self._list())
-
-    async def _list(self) -> dict[str, Any]:
-        query = ResourcesQuery.from_args(
-            self.query_args(), list(self.services.config.resource_types)
-        )
-        return await team_resources.list_resources(self.services, query)
-
-
-class ExperimentsHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def post(self) -> None:
-        await self.respond(self._create(), status=201)
-
-    async def _create(self) -> dict[str, Any]:
-        return await experiments.create(self.services, ExperimentInput.from_json(self.json_body()))
-
-
-class ExperimentPreflightHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def post(self) -> None:
-        await self.respond(self._preflight())
-
-    async def _preflight(self) -> dict[str, Any]:
-        body = ExperimentInput.from_json(self.json_body())
-        return await experiments.preflight(self.services, body)
-
-
-class ExperimentHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def delete(self, name: str) -> None:
-        await self.respond(experiments.delete(self.services, name), status=204)
-
-    @tornado.web.authenticated
-    async def patch(self, name: str) -> None:
-        await self.respond(self._update(name))
-
-    async def _update(self, name: str) -> dict[str, Any]:
-        change = ExperimentChange.from_json(self.json_body())
-        return await experiments.update(self.services, name, change)
-
-
-class ExplainHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def post(self) -> None:
-        await self.respond(self._explain())
-
-    async def _explain(self) -> dict[str, Any]:
-        return await whatif.explain(self.services, ExplainInput.from_json(self.json_body()))
-
-
-class DenialsHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def get(self) -> None:
-        await self.respond(self._denials())
-
-    async def _denials(self) -> dict[str, Any]:
-        return await admin.denials(self.services, DenialsQuery.from_args(self.query_args()))
-
-
-class SimulateHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def post(self) -> None:
-        await self.respond(self._simulate())
-
-    async def _simulate(self) -> dict[str, Any]:
-        return await admin.simulate(self.services, SimulateInput.from_json(self.json_body()))
-
-
-class IsolationHandler(StudioAbacHandler):
-    @tornado.web.authenticated
-    async def get(self) -> None:
-        await self.respond(admin.isolation(self.services, self.get_query_argument("role", None)))
+def handler_for(route: str) -> type[UseCaseHandler]:
+    """A ``UseCaseHandler`` subclass bound to ``route`` (a key of ``ENDPOINTS``)."""
+    name = "".join(part.capitalize() for part in route.replace("{name}", "one").split("/"))
+    verbs = {verb.lower(): UseCaseHandler._verb for verb in ENDPOINTS[route]}
+    return type(f"{name}Handler", (UseCaseHandler,), {"route": route, **verbs})

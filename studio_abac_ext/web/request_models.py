@@ -1,5 +1,10 @@
 """Request models of the REST API, validated at the edge: a bad field is a 400 naming it and the
-rule it broke, before anything reaches AWS."""
+rule it broke, before anything reaches AWS. They build the dataclasses of ``app/inputs.py``.
+
+Limits are AWS's own where AWS has one (IAM and STS quotas, SageMaker's name and tag rules), so
+nothing AWS would refuse reaches the engine; patterns use full matches (``$`` alone lets a
+trailing newline through).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,40 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..app.errors import RequestValidationError
+from ..app.experiments import key_skeleton
+from ..app.inputs import (
+    ContextValues,
+    DenialsQuery,
+    ExperimentChange,
+    ExperimentInput,
+    ExplainInput,
+    ResourcesQuery,
+    SimulateInput,
+)
+from ..aws.experiments import ENTITY_NAME, MAX_DESCRIPTION, MAX_TAGS
 
-ENTITY_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$")
-ENTITY_NAME_RULE = "1-120 characters matching ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$"
-ACTION = re.compile(r"^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$")
-MAX_DESCRIPTION = 3072
-MAX_TAGS = 50
+ENTITY_NAME_RULE = f"1-120 characters matching {ENTITY_NAME.pattern}"
+ACTION = re.compile(r"[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+")
 TAG_RULE = "letters, digits, spaces and _ . : / = + - @"
-NEXT_TOKEN = re.compile(r"^[!-~]*$")
+RESERVED_TAG_PREFIXES = ("aws:", "sagemaker:")
+NEXT_TOKEN = re.compile(r"[!-~]*")
+LIMIT = re.compile(r"[0-9]{1,3}")
 SCOPES = ("team", "mine", "all")
+# IAM and STS quotas: an ARN is at most 2,048 characters; a managed policy at most 6,144 and a
+# role's inline policies at most 10,240 (whitespace not counted); 20 managed policies a role.
+MAX_ARN = 2048
+MAX_POLICY = 10240
+MAX_POLICIES = 20
+MAX_CONTEXT_KEYS = 100
+MAX_CONTEXT_VALUES = 50
+MAX_CONTEXT_KEY = 256
+MAX_CONTEXT_VALUE = 2048
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
+MAX_BODY_BYTES = 512 * 1024
 
 
 def _tag_text_ok(text: str) -> bool:
@@ -38,17 +64,40 @@ def _encodable(value: str, where: str) -> str:
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
+    if len(raw) > MAX_BODY_BYTES:
+        raise RequestValidationError(
+            "$",
+            f"at most {MAX_BODY_BYTES} bytes",
+            f"The request body is over {MAX_BODY_BYTES} bytes.",
+        )
     try:
         body = json.loads(raw or b"{}")
     except (ValueError, UnicodeDecodeError) as error:
         raise RequestValidationError(
             "$", "valid JSON", f"The request body is not JSON: {error}"
         ) from None
+    except RecursionError:
+        raise RequestValidationError(
+            "$", "JSON nested at most a few hundred levels", "The request body is nested too deep."
+        ) from None
     if not isinstance(body, dict):
         raise RequestValidationError(
             "$", "a JSON object", "The request body must be a JSON object."
         )
     return body
+
+
+def query_arguments(arguments: Mapping[str, list[bytes]]) -> dict[str, str]:
+    """The query's arguments as text (the last of repeated ones, as tornado reads them)."""
+    args: dict[str, str] = {}
+    for name, values in arguments.items():
+        try:
+            args[name] = values[-1].decode("utf-8") if values else ""
+        except UnicodeDecodeError:
+            raise RequestValidationError(
+                name, "UTF-8 text", f"The query parameter {name!r} is not valid UTF-8."
+            ) from None
+    return args
 
 
 def _reject_unknown(body: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
@@ -78,11 +127,25 @@ def _text(body: Mapping[str, Any], key: str, *, required: bool, max_length: int)
 
 
 def validate_entity_name(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not ENTITY_NAME.match(value):
+    if not isinstance(value, str) or not ENTITY_NAME.fullmatch(value):
         raise RequestValidationError(
             where, ENTITY_NAME_RULE, f"{where.removeprefix('$.')} must be {ENTITY_NAME_RULE}."
         )
     return value
+
+
+def _tag_key(key: str, where: str) -> None:
+    if not 1 <= len(key) <= MAX_TAG_KEY or not _tag_text_ok(key):
+        raise RequestValidationError(
+            where, f"key of 1-{MAX_TAG_KEY} {TAG_RULE}", f"Tag key {key!r} is not a valid tag key."
+        )
+    reserved = next((p for p in RESERVED_TAG_PREFIXES if key_skeleton(key).startswith(p)), None)
+    if reserved is not None:
+        raise RequestValidationError(
+            where,
+            f"no {reserved} prefix",
+            f"Tag key {key!r}: keys starting {reserved} are reserved by AWS.",
+        )
 
 
 def validate_tags(value: Any) -> dict[str, str]:
@@ -96,73 +159,66 @@ def validate_tags(value: Any) -> dict[str, str]:
         )
     for key, tag in value.items():
         where = f"$.tags.{key}"
-        if not 1 <= len(key) <= 128 or not _tag_text_ok(key):
+        _tag_key(key, where)
+        if not isinstance(tag, str) or len(tag) > MAX_TAG_VALUE or not _tag_text_ok(tag):
             raise RequestValidationError(
-                where, f"key of 1-128 {TAG_RULE}", f"Tag key {key!r} is not a valid tag key."
-            )
-        if key.lower().startswith("aws:"):
-            raise RequestValidationError(
-                where, "no aws: prefix", f"Tag key {key!r}: keys starting aws: are AWS's own."
-            )
-        if not isinstance(tag, str) or len(tag) > 256 or not _tag_text_ok(tag):
-            raise RequestValidationError(
-                where, f"value of 0-256 {TAG_RULE}", f"Tag {key!r} has an invalid value."
+                where,
+                f"value of 0-{MAX_TAG_VALUE} {TAG_RULE}",
+                f"Tag {key!r} has an invalid value.",
             )
     return dict(value)
 
 
-@dataclass(frozen=True)
-class ExperimentInput:
+def _display_name(body: Mapping[str, Any]) -> str | None:
+    display = body.get("displayName")
+    return None if display is None else validate_entity_name(display, "$.displayName")
+
+
+def experiment_input(body: Mapping[str, Any]) -> ExperimentInput:
     """POST experiments and experiments/preflight."""
-
-    name: str
-    description: str | None = None
-    display_name: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> ExperimentInput:
-        _reject_unknown(body, ("name", "description", "displayName", "tags"))
-        name = validate_entity_name(body.get("name"), "$.name")
-        description = _text(body, "description", required=False, max_length=MAX_DESCRIPTION)
-        display = body.get("displayName")
-        if display is not None:
-            validate_entity_name(display, "$.displayName")
-        return cls(name, description, display, validate_tags(body.get("tags")))
+    _reject_unknown(body, ("name", "description", "displayName", "tags"))
+    name = validate_entity_name(body.get("name"), "$.name")
+    description = _text(body, "description", required=False, max_length=MAX_DESCRIPTION)
+    return ExperimentInput(name, description, _display_name(body), validate_tags(body.get("tags")))
 
 
-@dataclass(frozen=True)
-class ExperimentChange:
+def experiment_change(body: Mapping[str, Any]) -> ExperimentChange:
     """PATCH experiments/{name}."""
-
-    description: str | None
-    display_name: str | None
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> ExperimentChange:
-        _reject_unknown(body, ("description", "displayName"))
-        description = _text(body, "description", required=False, max_length=MAX_DESCRIPTION)
-        display = body.get("displayName")
-        if display is not None:
-            validate_entity_name(display, "$.displayName")
-        if description is None and display is None:
-            raise RequestValidationError(
-                "$", "description or displayName", "Give a description or a displayName."
-            )
-        return cls(description, display)
+    _reject_unknown(body, ("description", "displayName"))
+    description = _text(body, "description", required=False, max_length=MAX_DESCRIPTION)
+    display = _display_name(body)
+    if description is None and display is None:
+        raise RequestValidationError(
+            "$", "description or displayName", "Give a description or a displayName."
+        )
+    return ExperimentChange(description, display)
 
 
-def _context(value: Any, where: str) -> dict[str, str | list[str]]:
+def _context(value: Any, where: str) -> ContextValues:
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise RequestValidationError(where, "object", f"{where} must be an object.")
+    if len(value) > MAX_CONTEXT_KEYS:
+        raise RequestValidationError(
+            where, f"at most {MAX_CONTEXT_KEYS} keys", f"{where} has over {MAX_CONTEXT_KEYS} keys."
+        )
     for key, item in value.items():
         texts = item if isinstance(item, list) else [item]
         if not key or not all(isinstance(text, str) for text in texts):
             raise RequestValidationError(
                 f"{where}.{key}", "string or list of strings", f"{key}: values must be strings."
             )
+        if (
+            len(key) > MAX_CONTEXT_KEY
+            or len(texts) > MAX_CONTEXT_VALUES
+            or any(len(text) > MAX_CONTEXT_VALUE for text in texts)
+        ):
+            rule = (
+                f"key of at most {MAX_CONTEXT_KEY} characters, at most {MAX_CONTEXT_VALUES} "
+                f"values of at most {MAX_CONTEXT_VALUE} characters"
+            )
+            raise RequestValidationError(f"{where}.{key}", rule, f"{key}: {rule}.")
         for text in [key, *texts]:
             _encodable(text, f"{where}.{key}")
     return dict(value)
@@ -175,132 +231,113 @@ def _string_map(value: Any, where: str) -> dict[str, str] | None:
         raise RequestValidationError(
             where, "object of strings", f"{where} must map strings to strings."
         )
+    if len(value) > MAX_TAGS:
+        raise RequestValidationError(where, f"at most {MAX_TAGS} tags", f"At most {MAX_TAGS} tags.")
     for key, text in value.items():
         _encodable(key, where)
         _encodable(text, f"{where}.{key}")
+        if not 1 <= len(key) <= MAX_TAG_KEY or len(text) > MAX_TAG_VALUE:
+            rule = f"keys of 1-{MAX_TAG_KEY}, values of at most {MAX_TAG_VALUE} characters"
+            raise RequestValidationError(f"{where}.{key}", rule, f"{where}: {rule}.")
     return dict(value)
 
 
 def _action(body: Mapping[str, Any]) -> str:
     action = body.get("action")
-    if not isinstance(action, str) or not ACTION.match(action):
+    if not isinstance(action, str) or not ACTION.fullmatch(action):
         raise RequestValidationError(
             "$.action", "service:Action", "action must look like sagemaker:DeleteExperiment."
         )
     return action
 
 
-@dataclass(frozen=True)
-class ExplainInput:
+def explain_input(body: Mapping[str, Any]) -> ExplainInput:
     """POST explain."""
-
-    action: str
-    resource: str
-    context: dict[str, str | list[str]]
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> ExplainInput:
-        _reject_unknown(body, ("action", "resource", "context"))
-        resource = _text(body, "resource", required=True, max_length=2048)
-        assert resource is not None
-        return cls(_action(body), resource, _context(body.get("context"), "$.context"))
+    _reject_unknown(body, ("action", "resource", "context"))
+    resource = _text(body, "resource", required=True, max_length=MAX_ARN)
+    assert resource is not None
+    return ExplainInput(_action(body), resource, _context(body.get("context"), "$.context"))
 
 
-@dataclass(frozen=True)
-class SimulateInput:
+def _policies(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise RequestValidationError("$.policies", "list of strings", "policies: JSON strings.")
+    if len(value) > MAX_POLICIES:
+        raise RequestValidationError(
+            "$.policies", f"at most {MAX_POLICIES} policies", f"At most {MAX_POLICIES} policies."
+        )
+    for index, text in enumerate(value):
+        size = sum(1 for char in text if not char.isspace())
+        if size > MAX_POLICY:
+            raise RequestValidationError(
+                f"$.policies[{index}]",
+                f"at most {MAX_POLICY} characters without whitespace",
+                f"Policy {index + 1} has {size} characters without whitespace; IAM allows at "
+                f"most {MAX_POLICY} (a role's inline policies), 6144 for a managed policy.",
+            )
+    return list(value)
+
+
+def simulate_input(body: Mapping[str, Any]) -> SimulateInput:
     """POST admin/simulate."""
-
-    principal: str
-    action: str
-    resource: str
-    context: dict[str, str | list[str]]
-    resource_tags: dict[str, str] | None
-    request_tags: dict[str, str] | None
-    policies: list[str] | None
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> SimulateInput:
-        _reject_unknown(
-            body,
-            (
-                "principal",
-                "action",
-                "resource",
-                "context",
-                "resourceTags",
-                "requestTags",
-                "policies",
-            ),
-        )
-        principal = _text(body, "principal", required=True, max_length=2048)
-        resource = _text(body, "resource", required=True, max_length=2048)
-        assert principal is not None and resource is not None
-        policies = body.get("policies")
-        if policies is not None and (
-            not isinstance(policies, list) or not all(isinstance(p, str) for p in policies)
-        ):
-            raise RequestValidationError("$.policies", "list of strings", "policies: JSON strings.")
-        return cls(
-            principal,
-            _action(body),
-            resource,
-            _context(body.get("context"), "$.context"),
-            _string_map(body.get("resourceTags"), "$.resourceTags"),
-            _string_map(body.get("requestTags"), "$.requestTags"),
-            policies,
-        )
+    _reject_unknown(
+        body,
+        ("principal", "action", "resource", "context", "resourceTags", "requestTags", "policies"),
+    )
+    principal = _text(body, "principal", required=True, max_length=MAX_ARN)
+    resource = _text(body, "resource", required=True, max_length=MAX_ARN)
+    assert principal is not None and resource is not None
+    return SimulateInput(
+        principal,
+        _action(body),
+        resource,
+        _context(body.get("context"), "$.context"),
+        _string_map(body.get("resourceTags"), "$.resourceTags"),
+        _string_map(body.get("requestTags"), "$.requestTags"),
+        _policies(body.get("policies")),
+    )
 
 
-@dataclass(frozen=True)
-class ResourcesQuery:
+def resources_query(args: Mapping[str, str], types: list[str]) -> ResourcesQuery:
     """GET resources."""
-
-    type: str
-    scope: str
-    text: str
-    next_token: str | None
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str | None], types: list[str]) -> ResourcesQuery:
-        kind = args.get("type") or "experiment"
-        if kind not in types:
-            raise RequestValidationError(
-                "type", f"one of {', '.join(types)}", f"Unknown type {kind!r}."
-            )
-        scope = args.get("scope") or "team"
-        if scope not in SCOPES:
-            raise RequestValidationError(
-                "scope", "one of team, mine, all", f"Unknown scope {scope!r}."
-            )
-        text = args.get("q") or ""
-        if len(text) > 120:
-            raise RequestValidationError("q", "at most 120 characters", "q is too long.")
-        token = args.get("next") or None
-        if token is not None and (len(token) > 8192 or not NEXT_TOKEN.match(token)):
-            raise RequestValidationError(
-                "next", "at most 8192 printable ASCII characters", "next is not a page token."
-            )
-        return cls(kind, scope, text, token)
+    kind = args.get("type") or "experiment"
+    if kind not in types:
+        raise RequestValidationError(
+            "type", f"one of {', '.join(types)}", f"Unknown type {kind!r}."
+        )
+    scope = args.get("scope") or "team"
+    if scope not in SCOPES:
+        raise RequestValidationError("scope", "one of team, mine, all", f"Unknown scope {scope!r}.")
+    text = args.get("q") or ""
+    if len(text) > 120:
+        raise RequestValidationError("q", "at most 120 characters", "q is too long.")
+    token = args.get("next") or None
+    if token is not None and (len(token) > 8192 or not NEXT_TOKEN.fullmatch(token)):
+        raise RequestValidationError(
+            "next", "at most 8192 printable ASCII characters", "next is not a page token."
+        )
+    return ResourcesQuery(kind, scope, text, token)
 
 
-@dataclass(frozen=True)
-class DenialsQuery:
+def denials_query(args: Mapping[str, str]) -> DenialsQuery:
     """GET admin/denials."""
+    raw = args.get("limit") or "50"
+    if not LIMIT.fullmatch(raw) or not 1 <= int(raw) <= 200:
+        raise RequestValidationError("limit", "integer 1-200", "limit must be an integer 1-200.")
+    action = args.get("action") or None
+    if action is not None and not ACTION.fullmatch(action) and not action.isalnum():
+        raise RequestValidationError("action", "service:Action", "action is not an action name.")
+    user = args.get("user") or None
+    if user is not None and len(user) > MAX_ARN:
+        raise RequestValidationError("user", f"at most {MAX_ARN} characters", "user is too long.")
+    return DenialsQuery(user, action, int(raw))
 
-    user: str | None
-    action: str | None
-    limit: int
 
-    @classmethod
-    def from_args(cls, args: Mapping[str, str | None]) -> DenialsQuery:
-        raw = args.get("limit") or "50"
-        if not raw.isdigit() or not 1 <= int(raw) <= 200:
-            raise RequestValidationError(
-                "limit", "integer 1-200", "limit must be an integer 1-200."
-            )
-        action = args.get("action") or None
-        if action is not None and not ACTION.match(action) and not action.isalnum():
-            raise RequestValidationError(
-                "action", "service:Action", "action is not an action name."
-            )
-        return cls(args.get("user") or None, action, int(raw))
+def isolation_role(args: Mapping[str, str]) -> str | None:
+    """GET admin/isolation: the role to check, or None for the caller's own."""
+    role = args.get("role") or None
+    if role is not None and len(role) > MAX_ARN:
+        raise RequestValidationError("role", f"at most {MAX_ARN} characters", "role is too long.")
+    return role

@@ -7,32 +7,18 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 from tornado.web import RequestHandler
 
-from .handlers import (
-    EXTENSION_NAME,
-    DenialsHandler,
-    ExperimentHandler,
-    ExperimentPreflightHandler,
-    ExperimentsHandler,
-    ExplainHandler,
-    HealthHandler,
-    IdentityHandler,
-    IsolationHandler,
-    ResourcesHandler,
-    SimulateHandler,
-)
+from .handlers import ENDPOINTS, EXTENSION_NAME, HealthHandler, handler_for
 
-# Path patterns (tornado regular expressions) relative to the extension's namespace.
+
+def _pattern(route: str) -> str:
+    return route.replace("{name}", "(?P<name>[^/]+)")
+
+
+# Path patterns (tornado regular expressions) relative to the extension's namespace; the fixed
+# ``experiments/preflight`` comes before ``experiments/{name}``.
 ROUTES: list[tuple[str, type[RequestHandler]]] = [
     (r"health", HealthHandler),
-    (r"identity", IdentityHandler),
-    (r"resources", ResourcesHandler),
-    (r"experiments", ExperimentsHandler),
-    (r"experiments/preflight", ExperimentPreflightHandler),
-    (r"experiments/(?P<name>[^/]+)", ExperimentHandler),
-    (r"explain", ExplainHandler),
-    (r"admin/denials", DenialsHandler),
-    (r"admin/simulate", SimulateHandler),
-    (r"admin/isolation", IsolationHandler),
+    *((_pattern(route), handler_for(route)) for route in ENDPOINTS),
 ]
 
 
