@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from studio_abac_ext.policy import (
@@ -43,6 +43,8 @@ class AccessCheck:
     region: str = ""
     # sts:AssumeRole needs the role's trust policy to allow, whatever identity policies say.
     resource_policy_required: bool = False
+    # Keys the call itself carries (saml:aud, sts:TransitiveTagKeys...), added to the context.
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Authorizer:
             extra["aws:RequestedRegion"] = check.region
         if check.request_tags is None and check.tag_keys is not None:
             extra["aws:TagKeys"] = list(check.tag_keys)
+        extra.update(check.context)
         resource_tags = {} if creates or resource == "*" else dict(self.resource_tags(resource))
         return build_request_context(
             principal_arn=caller.arn,
