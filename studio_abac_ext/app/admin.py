@@ -17,6 +17,7 @@ from ..policy import (
     evaluate,
     parse_policy,
 )
+from ..policy.arns import session_of
 from .access_denied import explains_denials
 from .caller_requests import as_context
 from .errors import RequestValidationError
@@ -39,9 +40,9 @@ async def denials(services: Services, query: DenialsQuery) -> dict[str, Any]:
 
 def _role_name(principal: str, field: str) -> str:
     """A role name from a name, a role ARN or a role session's ARN."""
-    parts = principal.split(":", 5)
-    if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
-        name = parts[5].split("/")[1]
+    session = session_of(principal)
+    if session is not None:
+        name = session[0]
     else:
         try:
             name = str(role_name_from_arn(principal))

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..policy.arns import session_of
 from .clients import AwsRunner
 from .errors import AwsAccessDeniedError, AwsError, AwsUnavailableError
 from .studio_metadata import StudioSpace, read_studio_space
@@ -84,9 +85,9 @@ def parse_caller_arn(arn: str) -> ParsedArn:
     if resource == "root":
         return ParsedArn("Root")
     kind, _, rest = resource.partition("/")
-    if kind == "assumed-role":
-        role, _, session = rest.partition("/")
-        return ParsedArn("AssumedRole", role_name=role, session_name=session or None)
+    session = session_of(arn)
+    if session is not None:
+        return ParsedArn("AssumedRole", role_name=session[0], session_name=session[1])
     if kind == "user":
         return ParsedArn("IAMUser", user_name=rest.rsplit("/", 1)[-1])
     if kind == "role":

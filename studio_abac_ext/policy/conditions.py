@@ -3,11 +3,16 @@
 The rules, from AWS's documentation of condition operators and multivalued keys:
 - a missing key makes a condition false, except with IfExists, with a negated operator
   (StringNotEquals, NotIpAddress...) and with ForAllValues, where it is true;
-- the policy's values are OR'ed; ForAnyValue needs one request value to pass, ForAllValues
-  every one; a plain operator on several request values passes when any value matches
-  (a negated one when none does), as the IAM policy simulator does;
-- a policy variable that cannot be resolved never matches; under a negated operator it makes
-  the condition unevaluable (``None``), so an Allow does not grant and a Deny denies.
+- the policy's values are OR'ed (NOR for a negated operator); ForAnyValue needs one request
+  value to pass, ForAllValues every one;
+- AWS says "Multivalued context keys require a condition set operator" and not what a plain
+  operator does with several request values. A plain operator passes when any value matches
+  (as the IAM policy simulator does), a negated one when none does; but a negated one in a
+  Deny applies when any value does not match, so that reading never lets a Deny fail open
+  (docs/engine.md);
+- a policy variable whose key is absent "is effectively null. There is no equal or like
+  value": that one policy value matches nothing, the others still count, so a negated
+  operator holds for it ("Inverted condition operators ... do match against a null value").
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ def _missing_key_outcome(clause: ConditionClause, spec: OperatorSpec) -> tuple[b
 
 
 def evaluate_clause(
-    clause: ConditionClause, context: NormalizedContext, explain: bool
+    clause: ConditionClause, context: NormalizedContext, explain: bool, *, deny: bool = False
 ) -> tuple[Outcome, ConditionTrace | None]:
     """The condition's outcome (``None`` = unevaluable) and, when asked, its trace."""
     spec = clause.operator.spec
@@ -76,14 +81,14 @@ def evaluate_clause(
             return result, None
         return result, _trace(clause, (), resolved, result, f"{clause.key} is missing; {why}")
     matched = [_matches_any(spec, value, prepared) for value in request_values]
-    unresolved = any(p is None for p in prepared)
-    outcome = _combine(clause, spec, matched, unresolved)
+    several = entry is not None and entry[1] and len(request_values) > 1
+    outcome = _combine(clause.operator.qualifier, spec, matched, several, deny)
     if not explain:
         return outcome, None
     reason = _describe(clause, spec, request_values, resolved, matched)
-    if outcome is None:
-        reason = f"cannot evaluate: {_unresolved_text(clause, resolved)} under {spec.name}"
-    return outcome, _trace(clause, request_values, resolved, bool(outcome), reason, outcome is None)
+    if any(p is None for p in prepared):
+        reason += f" ({_unresolved_text(clause, resolved)}: that value matches nothing)"
+    return outcome, _trace(clause, request_values, resolved, outcome, reason)
 
 
 def _matches_any(spec: OperatorSpec, value: str, prepared: Sequence[Prepared | None]) -> bool:
@@ -92,19 +97,17 @@ def _matches_any(spec: OperatorSpec, value: str, prepared: Sequence[Prepared | N
 
 
 def _combine(
-    clause: ConditionClause, spec: OperatorSpec, matched: list[bool], unresolved: bool
-) -> Outcome:
-    qualifier = clause.operator.qualifier
-    if spec.negated:
-        if unresolved:
-            return None
-        passed = [not m for m in matched]
-        if qualifier == "ForAnyValue":
-            return any(passed)
-        return all(passed)
+    qualifier: str | None, spec: OperatorSpec, matched: list[bool], several: bool, deny: bool
+) -> bool:
+    """``matched[i]``: request value i equals (is like...) one of the policy values."""
+    passed = [not m for m in matched] if spec.negated else matched
+    if qualifier == "ForAnyValue":
+        return any(passed)
     if qualifier == "ForAllValues":
-        return all(matched)
-    return any(matched)
+        return all(passed)
+    if several and spec.negated and deny:  # never let the reading make a Deny fail open
+        return any(passed)
+    return all(passed) if spec.negated else any(passed)
 
 
 def _evaluate_null(

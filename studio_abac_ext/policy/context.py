@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import base64
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 
-from .matching import arn_account
+from .arns import arn_account, principal_arn_of, principal_type_and_name
 
 ContextScalar = (
     str
@@ -27,7 +27,8 @@ ContextScalar = (
     | ipaddress.IPv4Network
     | ipaddress.IPv6Network
 )
-ContextValue = ContextScalar | list[ContextScalar] | tuple[ContextScalar, ...]
+ContextValue = ContextScalar | Sequence[ContextScalar]
+"""One value, or the values of a multivalued key (a list or tuple)."""
 
 NormalizedContext = dict[str, tuple[tuple[str, ...], bool]]
 
@@ -63,29 +64,6 @@ def normalize_context(context: Mapping[str, object]) -> NormalizedContext:
     return normalized
 
 
-def _principal_type_and_name(principal_arn: str) -> tuple[str | None, str | None]:
-    """AWS's aws:PrincipalType and, for IAM users, the user name."""
-    resource = principal_arn.split(":", 5)[-1]
-    if principal_arn.endswith(":root"):
-        return "Account", None
-    if resource.startswith("user/"):
-        return "User", resource.rsplit("/", 1)[-1]
-    if resource.startswith("assumed-role/"):
-        return "AssumedRole", None
-    if resource.startswith("federated-user/"):
-        return "FederatedUser", None
-    return None, None
-
-
-def _principal_arn_key(principal_arn: str) -> str:
-    """aws:PrincipalArn holds the role's ARN for a role session, not the session's."""
-    parts = principal_arn.split(":", 5)
-    if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
-        role_name = parts[5].split("/")[1]
-        return f"{parts[0]}:{parts[1]}:iam::{parts[4]}:role/{role_name}"
-    return principal_arn
-
-
 def build_request_context(
     *,
     principal_arn: str | None = None,
@@ -103,11 +81,11 @@ def build_request_context(
     """
     context: dict[str, ContextValue] = {}
     if principal_arn:
-        context["aws:PrincipalArn"] = _principal_arn_key(principal_arn)
+        context["aws:PrincipalArn"] = principal_arn_of(principal_arn)
         account = arn_account(principal_arn)
         if account:
             context["aws:PrincipalAccount"] = account
-        principal_type, user_name = _principal_type_and_name(principal_arn)
+        principal_type, user_name = principal_type_and_name(principal_arn)
         if principal_type:
             context["aws:PrincipalType"] = principal_type
         if user_name:

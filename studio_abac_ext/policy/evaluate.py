@@ -9,38 +9,46 @@ Deny that cannot be evaluated denies (fail closed) and is reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal
 
+from .arns import ANONYMOUS, customer_account, is_caller_identity, split_arn
 from .context import ContextValue, normalize_context
-from .explanation import (
-    Explanation,
-    PolicySource,
-    StatementRef,
-    StatementTrace,
-    UnevaluableStatement,
-)
-from .matching import arn_account
+from .explainer import Entry, Layer, build_explanation
+from .explanation import Explanation, PolicySource, StatementRef, UnevaluableStatement
 from .model import Policy, Statement
-from .principals import GrantKind
 from .statements import PreparedRequest, StatementResult, evaluate_statement, explained_plan
+from .summary import summarize
 from .variables import NormalizedContext
+from .wire import decision_to_dict
 
-_CALLER_IDENTITY = re.compile(r"^arn:[^:]+:(iam|sts)::\d+:(user|assumed-role|federated-user)/")
 DecisionValue = Literal["allowed", "explicitDeny", "implicitDeny"]
+_TRUST_POLICY_ACTIONS = frozenset(
+    {
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+        "sts:setcontext",
+    }
+)
 
 
 @dataclass(frozen=True)
 class Request:
-    """One API call to decide: who, which action, on which resource, with which context."""
+    """One API call to decide: who, which action, on which resource, with which context.
+
+    ``resource_owner`` is AWS's ResourceOwner: the account (ID or ``arn:aws:iam::ID:root``)
+    owning a resource whose ARN names none (an S3 bucket).
+    """
 
     action: str
     resource: str = "*"
     principal_arn: str | None = None
     context: Mapping[str, ContextValue] = field(default_factory=dict)
+    resource_owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,33 +79,37 @@ class Decision:
     def allowed(self) -> bool:
         return self.decision == "allowed"
 
+    def summary(self) -> str:
+        """A short human sentence or two saying what decided and why."""
+        return summarize(
+            self.decision, self.action, self.resource, self.denied_at, self.explanation
+        )
+
+    def wire_fields(self) -> dict[str, Any]:
+        """The arguments of :mod:`.wire`'s encoders for this decision."""
+        return {
+            "decision": self.decision,
+            "action": self.action,
+            "resource": self.resource,
+            "principal": self.principal,
+            "summary": self.summary(),
+            "denied_at": self.denied_at,
+            "matched": self.matched_statements,
+            "missing": self.missing_context_keys,
+            "explanation": self.explanation,
+        }
+
     def to_dict(self) -> dict[str, Any]:
-        from .summary import decision_to_dict
-
-        return decision_to_dict(self)
-
-
-@dataclass
-class _Layer:
-    """What one layer of policies said about the request."""
-
-    name: str
-    allows: list[tuple[StatementResult, Policy, int]] = field(default_factory=list)
-    denies: list[tuple[StatementResult, Policy, int]] = field(default_factory=list)
-    traces: list[StatementTrace] = field(default_factory=list)
-    unevaluable: list[UnevaluableStatement] = field(default_factory=list)
-
-    @property
-    def allowed(self) -> bool:
-        return bool(self.allows)
-
-    def strongest_grant(self) -> GrantKind | None:
-        kinds = {result.grant for result, _, _ in self.allows}
-        order: tuple[GrantKind, ...] = ("direct", "role", "account")
-        return next((kind for kind in order if kind in kinds), None)
+        """The JSON shape of the REST API (:func:`.wire.decision_to_dict`)."""
+        return decision_to_dict(**self.wire_fields())
 
 
-_EMPTY_LAYERS = {name: _Layer(name) for name in ("resource", "identity", "boundary", "session")}
+def render_summary(decision: Decision) -> str:
+    """A short human sentence or two saying what decided and why."""
+    return decision.summary()
+
+
+_EMPTY_LAYERS = {name: Layer(name) for name in ("resource", "identity", "boundary", "session")}
 """Shared by every request without such policies: nothing is ever added to them."""
 
 
@@ -107,10 +119,10 @@ def _evaluate_layer(
     request: PreparedRequest,
     explain: bool,
     missing: dict[str, str],
-) -> _Layer:
+) -> Layer:
     if not policies and name in _EMPTY_LAYERS:
         return _EMPTY_LAYERS[name]
-    layer = _Layer(name)
+    layer = Layer(name)
     for policy in policies:
         if not explain:
             for statement in policy.statements_for_action(request.action_lower):
@@ -129,7 +141,7 @@ def _evaluate_layer(
 
 
 def _record(
-    layer: _Layer,
+    layer: Layer,
     policy: Policy,
     statement: Statement,
     result: StatementResult,
@@ -161,35 +173,59 @@ def _record(
         layer.allows.append(entry)
 
 
-def _ref(result: StatementResult, policy: Policy, index: int) -> StatementRef:
-    return _statement_ref(policy, index)
+def _ref(entry: Entry) -> StatementRef:
+    """The statement's MatchedStatements entry (made once per policy)."""
+    _, policy, index = entry
+    refs = policy.derived.get("refs")
+    if refs is None:
+        refs = policy.derived["refs"] = tuple(
+            StatementRef(policy.name, policy.policy_type, s.sid, s.index, s.span)
+            for s in policy.statements
+        )
+    ref: StatementRef = refs[index]
+    return ref
 
 
-@lru_cache(maxsize=4096)
-def _statement_ref(policy: Policy, index: int) -> StatementRef:
-    statement = policy.statements[index]
-    return StatementRef(policy.name, policy.policy_type, statement.sid, index, statement.span)
+def _owner_account(request: Request) -> str | None:
+    """The customer account owning the resource: its ARN's, else AWS's ResourceOwner. AWS-owned
+    resources (account ``aws``: managed policies, public hub content) belong to no account."""
+    if request.resource == "*":
+        return None
+    parts = split_arn(request.resource)
+    if parts is not None and parts.account:
+        return customer_account(request.resource)
+    given = request.resource_owner
+    if not given:
+        return None
+    return given if given.isdigit() else customer_account(given)
 
 
-def _is_cross_account(request: PreparedRequest) -> bool:
+def _is_cross_account(request: Request) -> bool:
+    """An IAM user or role session acting on a resource of another customer account."""
     principal = request.principal_arn
-    return principal is not None and _accounts_differ(principal, request.resource)
-
-
-@lru_cache(maxsize=4096)
-def _accounts_differ(principal: str, resource: str) -> bool:
-    """An IAM user or role session acting on a resource of another account."""
-    if not _CALLER_IDENTITY.match(principal):
+    if principal is None or not is_caller_identity(principal):
         return False
-    caller = arn_account(principal)
-    owner = arn_account(resource)
+    caller = customer_account(principal)
+    owner = _owner_account(request)
     return caller is not None and owner is not None and caller != owner
+
+
+def _needs_resource_allow(request: PreparedRequest, policies: PolicySet) -> bool:
+    """Role trust policies and KMS key policies "must explicitly allow access for principals":
+    given such a policy, an identity-policy allow alone is not enough."""
+    parts = split_arn(request.resource)
+    if not policies.resource or parts is None:
+        return False
+    if request.action_lower in _TRUST_POLICY_ACTIONS:
+        return parts.service == "iam" and parts.resource.startswith("role/")
+    return parts.service == "kms" and parts.resource.startswith("key/")
 
 
 def _decide(
     request: PreparedRequest,
-    layers: dict[str, _Layer],
-    scp_levels: list[_Layer],
+    cross_account: bool,
+    layers: dict[str, Layer],
+    scp_levels: list[Layer],
     policies: PolicySet,
 ) -> tuple[DecisionValue, str | None]:
     """The decision and, for an implicit deny, the layer that did not allow."""
@@ -201,11 +237,12 @@ def _decide(
             return "implicitDeny", level.name
     resource_grant = layers["resource"].strongest_grant()
     identity_allowed = layers["identity"].allowed
-    if _is_cross_account(request):
+    if cross_account or _needs_resource_allow(request, policies):
         if resource_grant is None:
             return "implicitDeny", "resource"
-        resource_grant = None  # the caller's own account must allow too
-    elif resource_grant == "direct":
+        if cross_account:
+            resource_grant = None  # the caller's own account must allow too
+    if resource_grant == "direct":
         return "allowed", None
     if not (identity_allowed or resource_grant == "role"):
         return "implicitDeny", "identity"
@@ -257,14 +294,16 @@ def _evaluate_prepared(
         resource=request.resource,
         principal_arn=request.principal_arn,
         context=context,
+        has_boundary=policies.boundary is not None,
     )
     missing: dict[str, str] = {}
     scp_levels = [
-        _evaluate_layer("scp", level, prepared, explain, missing) for level in policies.scps or ()
+        _evaluate_layer("scp", level, prepared, explain, missing)
+        for level in _scp_levels_for(request, policies)
     ]
     for number, level in enumerate(scp_levels, start=1):
         level.name = f"scp level {number}"
-    layers: dict[str, _Layer] = {
+    layers: dict[str, Layer] = {
         "resource": _evaluate_layer("resource", policies.resource, prepared, explain, missing),
         "identity": _evaluate_layer("identity", policies.identity, prepared, explain, missing),
         "boundary": _evaluate_layer(
@@ -272,18 +311,16 @@ def _evaluate_prepared(
         ),
         "session": _evaluate_layer("session", policies.session or (), prepared, explain, missing),
     }
-    value, denied_at = _decide(prepared, layers, scp_levels, policies)
+    value, denied_at = _decide(prepared, _is_cross_account(request), layers, scp_levels, policies)
     every = [*scp_levels, *layers.values()]
     if value == "explicitDeny":
-        matched = [_ref(*entry) for layer in every for entry in layer.denies]
+        matched = [_ref(entry) for layer in every for entry in layer.denies]
     elif value == "allowed":
-        matched = [_ref(*entry) for layer in every for entry in layer.allows]
+        matched = [_ref(entry) for layer in every for entry in layer.allows]
     else:
         matched = []
     explanation = None
     if explain:
-        from .summary import build_explanation
-
         explanation = build_explanation(value, denied_at, every, sources)
     return Decision(
         decision=value,
@@ -295,6 +332,14 @@ def _evaluate_prepared(
         explanation=explanation,
         denied_at=denied_at,
     )
+
+
+def _scp_levels_for(request: Request, policies: PolicySet) -> Sequence[Sequence[Policy]]:
+    """SCPs "apply to principals of the account where the SCPs are attached": an anonymous
+    caller is not one."""
+    if request.principal_arn == ANONYMOUS:
+        return ()
+    return policies.scps or ()
 
 
 _last_sources: tuple[tuple[Policy, ...], tuple[PolicySource, ...]] = ((), ())

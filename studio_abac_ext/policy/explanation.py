@@ -1,12 +1,13 @@
-"""The structured trace of a decision: what every statement and condition did, JSON-ready.
+"""The structured trace of a decision: what every statement and condition did.
 
-Field names in ``to_dict`` are the contract with the REST API and the TypeScript frontend.
+Plain data, built while evaluating (:mod:`.explainer`), put into words by :mod:`.summary` and
+encoded as JSON by :mod:`.wire` (the one encoder: its field names are the contract with the
+REST API, the CLI and the TypeScript frontend).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from .model import Span
 
@@ -27,21 +28,6 @@ class ConditionTrace:
     unevaluable: bool = False
     unresolved_keys: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "operator": self.operator,
-            "key": self.key,
-            "keyPresent": self.key_present,
-            "requestValues": list(self.request_values),
-            "policyValues": list(self.policy_values),
-            "resolvedPolicyValues": list(self.resolved_policy_values),
-            "result": self.result,
-            "reason": self.reason,
-            "lines": list(self.span.lines),
-            "unevaluable": self.unevaluable,
-            "unresolvedKeys": list(self.unresolved_keys),
-        }
-
 
 @dataclass(frozen=True)
 class StatementTrace:
@@ -60,6 +46,9 @@ class StatementTrace:
     matched: bool
     conditions: tuple[ConditionTrace, ...]
     unevaluable_reason: str | None = None
+    unresolved_keys: tuple[str, ...] = ()
+    """Keys of policy variables in Resource/NotResource that the request lacks: those
+    patterns matched nothing (so a NotResource excluded nothing)."""
 
     @property
     def label(self) -> str:
@@ -69,22 +58,6 @@ class StatementTrace:
     @property
     def failed_conditions(self) -> tuple[ConditionTrace, ...]:
         return tuple(c for c in self.conditions if not c.result)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "policy": self.policy,
-            "policyType": self.policy_type,
-            "sid": self.sid,
-            "index": self.index,
-            "effect": self.effect,
-            "lines": list(self.span.lines),
-            "actionMatched": self.action_matched,
-            "resourceMatched": self.resource_matched,
-            "principalMatched": self.principal_matched,
-            "conditionsMatched": self.conditions_matched,
-            "matched": self.matched,
-            "conditions": [c.to_dict() for c in self.conditions],
-        }
 
 
 @dataclass(frozen=True)
@@ -97,16 +70,6 @@ class StatementRef:
     index: int
     span: Span
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "policy": self.policy,
-            "policyType": self.policy_type,
-            "sid": self.sid,
-            "index": self.index,
-            "start": {"line": self.span.start_line, "column": self.span.start_column},
-            "end": {"line": self.span.end_line, "column": self.span.end_column},
-        }
-
 
 @dataclass(frozen=True)
 class UnevaluableStatement:
@@ -118,18 +81,12 @@ class UnevaluableStatement:
     effect: str
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"policy": self.policy, "sid": self.sid, "reason": self.reason}
-
 
 @dataclass(frozen=True)
 class PolicySource:
     name: str
     policy_type: str
     text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.policy_type, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -153,17 +110,6 @@ class MissingKeyDeny:
     @property
     def label(self) -> str:
         return self.sid or f"statement {self.index + 1}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "policy": self.policy,
-            "policyType": self.policy_type,
-            "sid": self.sid,
-            "index": self.index,
-            "lines": list(self.span.lines),
-            "missingKeys": list(self.missing_keys),
-            "conditions": [c.to_dict() for c in self.conditions],
-        }
 
 
 @dataclass(frozen=True)

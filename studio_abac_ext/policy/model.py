@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .matching import ActionMatcher
+from .matching import ActionMatcher, Glob
 from .operators import ParsedOperator, Prepared
-from .variables import ResolvedSegments, Template
+from .variables import Template
 
 PolicyType = Literal["identity", "resource", "boundary", "session", "scp"]
 POLICY_TYPES: tuple[PolicyType, ...] = ("identity", "resource", "boundary", "session", "scp")
@@ -86,7 +86,8 @@ class Statement:
     action_matcher: ActionMatcher
     resources: tuple[Template, ...] | None
     not_resource: bool
-    static_resources: tuple[ResolvedSegments, ...] | None
+    static_resources: tuple[Glob, ...] | None
+    """The Resource/NotResource patterns compiled, when they have no policy variables."""
     principals: tuple[PrincipalEntry, ...] | None
     not_principal: bool
     conditions: tuple[ConditionClause, ...]

@@ -10,12 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .matching import compile_arn_glob, compile_glob
+from .matching import Glob, compile_arn_glob, compile_glob
 from .variables import ResolvedSegments, joined
 
 Prepared = object
@@ -60,8 +59,8 @@ def _test_casefold(value: str, prepared: Prepared) -> bool:
 
 
 def _test_pattern(value: str, prepared: Prepared) -> bool:
-    assert isinstance(prepared, re.Pattern)
-    return prepared.match(value) is not None
+    assert isinstance(prepared, Glob)
+    return prepared.matches(value)
 
 
 def read_number(text: str) -> float | None:

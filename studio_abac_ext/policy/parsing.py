@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
-from functools import lru_cache
 
 from .jsonpos import JsonPath, JsonSyntaxError, LocatedDocument, read_json
-from .matching import compile_actions
+from .matching import Glob, compile_actions, compile_resource_glob
 from .model import (
     POLICY_TYPES,
     VARIABLES_VERSION,
@@ -27,7 +27,7 @@ from .model import (
     Statement,
 )
 from .operators import Prepared, parse_operator
-from .variables import ResolvedSegments, Template, literal_template, parse_template
+from .variables import Template, literal_template, parse_template
 
 _KNOWN_VERSIONS = (VARIABLES_VERSION, "2008-10-17")
 _POLICY_KEYS = ("Version", "Id", "Statement")
@@ -190,7 +190,7 @@ class _Builder:
 
     def resources(
         self, node: dict[str, object], path: JsonPath
-    ) -> tuple[tuple[Template, ...] | None, bool, tuple[ResolvedSegments, ...] | None]:
+    ) -> tuple[tuple[Template, ...] | None, bool, tuple[Glob, ...] | None]:
         key = self.one_of(node, path, ("Resource", "NotResource"))
         if key is None:
             if self.policy_type != "resource":
@@ -208,7 +208,7 @@ class _Builder:
         )
         static = None
         if not any(t.has_variables for t in templates):
-            static = tuple(t.resolve({}) or () for t in templates)
+            static = tuple(compile_resource_glob(t.resolve({}) or ()) for t in templates)
         return templates, key == "NotResource", static
 
     def principals(
@@ -312,8 +312,60 @@ def _referenced_keys(
     return tuple(seen.values())
 
 
-@lru_cache(maxsize=512)
+class ParseCache:
+    """Parsed policies by (text, name, type), least recently used first out, bounded by the
+    total length of the texts kept (not by their number): the client-supplied policies of a
+    simulation cannot pin more than ``max_chars`` characters of text (and their compiled
+    forms, a small multiple of it). A text longer than ``max_entry_chars`` is never kept."""
+
+    def __init__(self, max_chars: int, max_entry_chars: int) -> None:
+        self.max_chars = max_chars
+        self.max_entry_chars = max_entry_chars
+        self.chars = 0
+        self._entries: OrderedDict[tuple[str, str, str], Policy] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def get(self, key: tuple[str, str, str]) -> Policy | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str, str], policy: Policy) -> None:
+        size = len(key[0])
+        if size > self.max_entry_chars or key in self._entries:
+            return
+        self._entries[key] = policy
+        self.chars += size
+        while self.chars > self.max_chars:
+            (text, _, _), _ = self._entries.popitem(last=False)
+            self.chars -= len(text)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.chars = 0
+
+
+PARSED = ParseCache(max_chars=4_000_000, max_entry_chars=64_000)
+"""The engine's one parse cache. IAM's largest documents are 10,240 characters (inline) and
+6,144 (managed); a role's policies together stay far below the bound."""
+
+
 def _parse_text(text: str, name: str, policy_type: PolicyType) -> Policy:
+    key = (text, name, policy_type)
+    found = PARSED.get(key)
+    if found is None:
+        found = _parse_uncached(text, name, policy_type)
+        PARSED.put(key, found)
+    return found
+
+
+def _parse_uncached(text: str, name: str, policy_type: PolicyType) -> Policy:
     try:
         document = read_json(text)
     except JsonSyntaxError as exc:

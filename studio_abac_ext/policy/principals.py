@@ -14,23 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+from .arns import arn_account, role_of_session, without_role_path
 from .model import PrincipalEntry
 
 GrantKind = Literal["direct", "role", "account"]
 _STRENGTH: dict[GrantKind, int] = {"direct": 3, "role": 2, "account": 1}
-
-
-def _role_of_session(principal_arn: str) -> str | None:
-    parts = principal_arn.split(":", 5)
-    if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
-        role_name = parts[5].split("/")[1]
-        return f"{parts[0]}:{parts[1]}:iam::{parts[4]}:role/{role_name}"
-    return None
-
-
-def _account_of(principal_arn: str) -> str | None:
-    parts = principal_arn.split(":", 5)
-    return parts[4] if len(parts) == 6 and parts[4] else None
 
 
 def _match_one(entry: PrincipalEntry, principal_arn: str | None) -> GrantKind | None:
@@ -43,20 +31,12 @@ def _match_one(entry: PrincipalEntry, principal_arn: str | None) -> GrantKind | 
     if entry.kind != "AWS":
         return None
     if entry.value.isdigit() or entry.value.endswith(":root"):
-        account = entry.value if entry.value.isdigit() else _account_of(entry.value)
-        return "account" if account and account == _account_of(principal_arn) else None
-    role = _role_of_session(principal_arn)
-    if role is not None and _strip_role_path(entry.value) == role:
+        account = entry.value if entry.value.isdigit() else arn_account(entry.value)
+        return "account" if account and account == arn_account(principal_arn) else None
+    role = role_of_session(principal_arn)
+    if role is not None and without_role_path(entry.value) == role:
         return "role"
     return None
-
-
-def _strip_role_path(role_arn: str) -> str:
-    """``arn:aws:iam::1:role/path/Name`` -> ``arn:aws:iam::1:role/Name``: sessions drop paths."""
-    head, _, resource = role_arn.partition(":role/")
-    if not resource:
-        return role_arn
-    return f"{head}:role/{resource.rsplit('/', 1)[-1]}"
 
 
 def match_principal(

@@ -7,7 +7,7 @@ from typing import Literal
 
 from .conditions import evaluate_clause
 from .explanation import ConditionTrace, StatementTrace
-from .matching import arn_matches
+from .matching import compile_resource_glob
 from .model import Policy, Statement
 from .principals import GrantKind, match_principal
 from .variables import NormalizedContext
@@ -24,6 +24,8 @@ class PreparedRequest:
     resource: str
     principal_arn: str | None
     context: NormalizedContext
+    has_boundary: bool = False
+    """The principal's IAM entity has a permissions boundary."""
 
 
 @dataclass(slots=True)
@@ -36,25 +38,40 @@ class StatementResult:
     reason: str | None
 
 
-def _resource_matches(statement: Statement, request: PreparedRequest) -> bool | None:
+def _resource_matches(
+    statement: Statement, request: PreparedRequest
+) -> tuple[bool, tuple[str, ...]]:
+    """Whether the Resource/NotResource element covers the request's resource, and the keys of
+    its policy variables the request lacks. AWS: "the resource that includes a policy variable
+    with no value will not match any resource", so under NotResource it excludes nothing."""
     if statement.resources is None:
-        return True
-    patterns = statement.static_resources
-    if patterns is None:
-        resolved = [t.resolve(request.context) for t in statement.resources]
-        if statement.not_resource and any(p is None for p in resolved):
-            return None
-        patterns = tuple(p for p in resolved if p is not None)
+        return True, ()
     resource = request.resource
-    for pattern in patterns:
-        if arn_matches(pattern, resource):
-            return not statement.not_resource
-    return statement.not_resource
+    globs = statement.static_resources
+    unresolved: tuple[str, ...] = ()
+    if globs is None:
+        found = []
+        for template in statement.resources:
+            segments = template.resolve(request.context)
+            if segments is None:
+                unresolved += tuple(v.key for v in template.unresolved(request.context))
+            else:
+                found.append(compile_resource_glob(segments))
+        globs = tuple(found)
+    for glob in globs:
+        if glob.matches_everything or glob.matches(resource):
+            return not statement.not_resource, unresolved
+    return statement.not_resource, unresolved
 
 
 def _principal(statement: Statement, request: PreparedRequest) -> tuple[bool, GrantKind | None]:
     if statement.principals is None:
         return True, "direct"
+    if statement.not_principal and statement.effect == "Deny" and request.has_boundary:
+        # AWS: "The NotPrincipal element with a Deny effect will always deny any IAM principal
+        # that has a permissions boundary policy attached, regardless of the values specified
+        # in the NotPrincipal element."
+        return True, None
     grant = match_principal(statement.principals, request.principal_arn)
     if statement.not_principal:
         return grant is None, ("direct" if grant is None else None)
@@ -69,7 +86,9 @@ def _conditions(
     traces: list[ConditionTrace] = []
     reason: str | None = None
     for clause in statement.conditions:
-        result, trace = evaluate_clause(clause, request.context, explain)
+        result, trace = evaluate_clause(
+            clause, request.context, explain, deny=statement.effect == "Deny"
+        )
         if trace is not None:
             traces.append(trace)
         if result is False:
@@ -94,12 +113,18 @@ def evaluate_statement(
     action_known_to_match: bool,
 ) -> StatementResult:
     action_ok = action_known_to_match or statement.matches_action(request.action_lower)
-    resource_ok = _resource_matches(statement, request) if (action_ok or explain) else False
+    resource_ok, unresolved = (
+        _resource_matches(statement, request) if (action_ok or explain) else (False, ())
+    )
     principal_ok, grant = _principal(statement, request)
-    scoped = action_ok and resource_ok is not False and principal_ok
+    scoped = action_ok and resource_ok and principal_ok
     if not scoped:
         if not explain:
             return _OUT_OF_SCOPE
+        if unresolved:  # the trace says which keys left a pattern matching nothing
+            return _out_of_scope_trace(
+                policy, statement, action_ok, False, principal_ok, unresolved
+            )
         return _out_of_scope_with_trace(policy, statement, action_ok, resource_ok, principal_ok)
     conditions_ok: bool | None = None
     condition_traces: tuple[ConditionTrace, ...] = ()
@@ -107,8 +132,6 @@ def evaluate_statement(
     status: Status = "no"
     if scoped:
         conditions_ok, condition_traces, reason = _conditions(statement, request, explain)
-        if resource_ok is None and conditions_ok is not False:
-            conditions_ok, reason = None, "NotResource has a variable that cannot be resolved"
         if conditions_ok is True:
             status = "applies"
         elif conditions_ok is None:
@@ -123,18 +146,18 @@ def evaluate_statement(
             effect=statement.effect,
             span=statement.span,
             action_matched=action_ok,
-            resource_matched=resource_ok is not False,
+            resource_matched=resource_ok,
             principal_matched=None if statement.principals is None else principal_ok,
-            conditions_matched=None if not scoped else conditions_ok is True,
+            conditions_matched=conditions_ok is True,
             matched=status == "applies",
             conditions=condition_traces,
             unevaluable_reason=reason,
+            unresolved_keys=unresolved,
         )
     return StatementResult(status, grant if status == "applies" else None, scoped, trace, reason)
 
 
 _OUT_OF_SCOPE = StatementResult("no", None, False, None, None)
-_MATCH_ALL: tuple[tuple[str, bool], ...] = (("*", True),)
 _PLANS_KEPT = 4096
 Plan = tuple[tuple[Statement, StatementResult | None], ...]
 
@@ -164,7 +187,9 @@ def _fixed_out_of_scope(policy: Policy, statement: Statement) -> StatementResult
         return None
     if statement.resources is None:
         resource_ok = True
-    elif statement.static_resources is not None and _MATCH_ALL in statement.static_resources:
+    elif statement.static_resources is not None and any(
+        glob.matches_everything for glob in statement.static_resources
+    ):
         resource_ok = not statement.not_resource
     else:
         return None
@@ -175,28 +200,40 @@ def _out_of_scope_with_trace(
     policy: Policy,
     statement: Statement,
     action_ok: bool,
-    resource_ok: bool | None,
+    resource_ok: bool,
     principal_ok: bool,
 ) -> StatementResult:
     """A statement whose action, resource or principal did not match: its trace is fixed, so
     it is built once per statement and outcome and reused (most statements of most requests)."""
-    key = (action_ok, resource_ok is not False, principal_ok)
+    key = (action_ok, resource_ok, principal_ok)
     cached = statement.out_of_scope_results.get(key)
     if cached is None:
-        trace = StatementTrace(
-            policy=policy.name,
-            policy_type=policy.policy_type,
-            sid=statement.sid,
-            index=statement.index,
-            effect=statement.effect,
-            span=statement.span,
-            action_matched=action_ok,
-            resource_matched=resource_ok is not False,
-            principal_matched=None if statement.principals is None else principal_ok,
-            conditions_matched=None,
-            matched=False,
-            conditions=(),
-        )
-        cached = StatementResult("no", None, False, trace, None)
+        cached = _out_of_scope_trace(policy, statement, action_ok, resource_ok, principal_ok, ())
         statement.out_of_scope_results[key] = cached
     return cached
+
+
+def _out_of_scope_trace(
+    policy: Policy,
+    statement: Statement,
+    action_ok: bool,
+    resource_ok: bool,
+    principal_ok: bool,
+    unresolved: tuple[str, ...],
+) -> StatementResult:
+    trace = StatementTrace(
+        policy=policy.name,
+        policy_type=policy.policy_type,
+        sid=statement.sid,
+        index=statement.index,
+        effect=statement.effect,
+        span=statement.span,
+        action_matched=action_ok,
+        resource_matched=resource_ok,
+        principal_matched=None if statement.principals is None else principal_ok,
+        conditions_matched=None,
+        matched=False,
+        conditions=(),
+        unresolved_keys=unresolved,
+    )
+    return StatementResult("no", None, False, trace, None)

@@ -1,32 +1,13 @@
-"""Turning an evaluation into an explanation: what decided, the closest misses, short text.
+"""The prose of a decision: one or two sentences saying what decided and why.
 
-The closest candidates of an implicit deny are Allow statements of the layer that refused
-whose action, resource and principal matched but whose conditions did not hold, ranked by
-how few conditions failed (then by how many held, then by policy order).
+Reads the explanation's data (:mod:`.explanation`) only; it is built by :mod:`.explainer`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from itertools import chain
-from typing import TYPE_CHECKING, Any, Protocol
-
-from .explanation import (
-    ConditionTrace,
-    Explanation,
-    MissingKeyDeny,
-    PolicySource,
-    StatementTrace,
-    UnevaluableStatement,
-)
-from .matching import resource_part
+from .arns import resource_part
+from .explanation import ConditionTrace, Explanation, StatementTrace
 from .operators import parse_operator
-
-if TYPE_CHECKING:
-    from .evaluate import Decision
-    from .statements import StatementResult
-
-_MAX_CLOSEST = 5
 
 _LAYER_PHRASES = {
     "identity": "no statement allows",
@@ -34,117 +15,6 @@ _LAYER_PHRASES = {
     "boundary": "the permissions boundary does not allow",
     "session": "the session policy does not allow",
 }
-
-
-class _LayerView(Protocol):
-    name: str
-    allows: list[tuple[StatementResult, Any, int]]
-    denies: list[tuple[StatementResult, Any, int]]
-    traces: list[StatementTrace]
-    unevaluable: list[UnevaluableStatement]
-
-
-def _closeness(trace: StatementTrace) -> tuple[int, int]:
-    failed = sum(1 for c in trace.conditions if not c.result)
-    held = len(trace.conditions) - failed
-    return failed, -held
-
-
-def _closest(layer: _LayerView | None) -> tuple[StatementTrace, ...]:
-    if layer is None:
-        return ()
-    candidates = [
-        trace
-        for trace in layer.traces
-        if trace.effect == "Allow"
-        and trace.action_matched
-        and trace.resource_matched
-        and trace.principal_matched is not False
-        and not trace.matched
-    ]
-    ranked = sorted(enumerate(candidates), key=lambda item: (_closeness(item[1]), item[0]))
-    return tuple(trace for _, trace in ranked[:_MAX_CLOSEST])
-
-
-def _absent_keys(traces: Sequence[StatementTrace], *, for_deny: bool) -> tuple[str, ...]:
-    keys: dict[str, str] = {}
-    for trace in traces:
-        for condition in trace.conditions:
-            relevant = condition.result if for_deny else not condition.result
-            if not relevant:
-                continue
-            if not condition.key_present:
-                keys.setdefault(condition.key.lower(), condition.key)
-            for key in condition.unresolved_keys:
-                keys.setdefault(key.lower(), key)
-    return tuple(keys.values())
-
-
-def _keys_missing_for(condition: ConditionTrace) -> tuple[str, ...]:
-    """The absent keys that made a Deny's condition hold (or fail closed); () if none did."""
-    if condition.unevaluable:
-        return condition.unresolved_keys
-    if condition.result and not condition.key_present:
-        return (condition.key,)
-    return ()
-
-
-def _deny_because_missing(deciding: Sequence[StatementTrace]) -> tuple[MissingKeyDeny, ...]:
-    found: list[MissingKeyDeny] = []
-    for trace in deciding:
-        held = [(c, _keys_missing_for(c)) for c in trace.conditions]
-        held = [(c, keys) for c, keys in held if keys]
-        if not held:
-            continue
-        keys = tuple(dict.fromkeys(key for _, ks in held for key in ks))
-        found.append(
-            MissingKeyDeny(
-                policy=trace.policy,
-                policy_type=trace.policy_type,
-                sid=trace.sid,
-                index=trace.index,
-                span=trace.span,
-                missing_keys=keys,
-                conditions=tuple(c for c, _ in held),
-            )
-        )
-    return tuple(found)
-
-
-def build_explanation(
-    value: str,
-    denied_at: str | None,
-    layers: Sequence[_LayerView],
-    sources: tuple[PolicySource, ...],
-) -> Explanation:
-    statements = tuple(chain.from_iterable(layer.traces for layer in layers))
-    by_name = {layer.name: layer for layer in layers}
-    deciding: tuple[StatementTrace, ...] = ()
-    closest: tuple[StatementTrace, ...] = ()
-    missing_denies: tuple[MissingKeyDeny, ...] = ()
-    if value == "explicitDeny":
-        deciding = tuple(r.trace for layer in layers for r, _, _ in layer.denies if r.trace)
-        absent = _absent_keys(deciding, for_deny=True)
-        missing_denies = _deny_because_missing(deciding)
-    elif value == "allowed":
-        granting = [by_name[name] for name in ("resource", "identity") if name in by_name]
-        deciding = tuple(r.trace for layer in granting for r, _, _ in layer.allows if r.trace)
-        if not deciding:
-            deciding = tuple(r.trace for layer in layers for r, _, _ in layer.allows if r.trace)
-        absent = ()
-    else:
-        closest = _closest(by_name.get(denied_at or ""))
-        absent = _absent_keys(closest, for_deny=False)
-    return Explanation(
-        statements=statements,
-        deciding=deciding,
-        closest=closest,
-        unevaluable=tuple(u for layer in layers for u in layer.unevaluable),
-        policies=sources,
-        denied_at=denied_at,
-        absent_keys_that_mattered=absent,
-        deny_because_missing=missing_denies,
-    )
 
 
 def statement_label(trace: StatementTrace) -> str:
@@ -245,44 +115,17 @@ def _implicit_deny_summary(
     return text
 
 
-def render_summary(decision: Decision) -> str:
+def summarize(
+    decision: str,
+    action: str,
+    resource: str,
+    denied_at: str | None,
+    explanation: Explanation | None,
+) -> str:
     """A short human sentence or two saying what decided and why."""
-    target = resource_part(decision.resource)
-    if decision.decision == "allowed":
-        return _allowed_summary(decision.explanation, decision.action, target)
-    if decision.decision == "explicitDeny":
-        return _explicit_deny_summary(decision.explanation, decision.action, target)
-    layer = decision.denied_at or "identity"
-    return _implicit_deny_summary(decision.explanation, layer, decision.action, target)
-
-
-def decision_to_dict(decision: Decision) -> dict[str, Any]:
-    """The JSON shape the REST API and the frontend rely on (``aws_output`` writes the same
-    keys, in the same order, as text: change both together)."""
-    explanation = decision.explanation
-    body: dict[str, Any] = {
-        "decision": decision.decision,
-        "action": decision.action,
-        "resource": decision.resource,
-        "principal": decision.principal,
-        "summary": render_summary(decision),
-        "deciding": [],
-        "closest": [],
-        "missingContextKeys": list(decision.missing_context_keys),
-        "unevaluable": [],
-        "statements": [],
-        "policies": [],
-        "deniedAt": decision.denied_at,
-        "matchedStatements": [ref.to_dict() for ref in decision.matched_statements],
-        "absentKeysThatMattered": [],
-        "denyBecauseMissing": [],
-    }
-    if explanation is not None:
-        body["deciding"] = [t.to_dict() for t in explanation.deciding]
-        body["closest"] = [t.to_dict() for t in explanation.closest]
-        body["unevaluable"] = [u.to_dict() for u in explanation.unevaluable]
-        body["statements"] = [t.to_dict() for t in explanation.statements]
-        body["policies"] = [p.to_dict() for p in explanation.policies]
-        body["absentKeysThatMattered"] = list(explanation.absent_keys_that_mattered)
-        body["denyBecauseMissing"] = [d.to_dict() for d in explanation.deny_because_missing]
-    return body
+    target = resource_part(resource)
+    if decision == "allowed":
+        return _allowed_summary(explanation, action, target)
+    if decision == "explicitDeny":
+        return _explicit_deny_summary(explanation, action, target)
+    return _implicit_deny_summary(explanation, denied_at or "identity", action, target)

@@ -62,6 +62,10 @@ class Template:
             segments.append((value, False))
         return tuple(segments)
 
+    def unresolved(self, context: NormalizedContext) -> tuple[Variable, ...]:
+        """The variables that have no value in ``context``."""
+        return tuple(v for v in self.variables if lookup_variable(v, context) is None)
+
 
 def lookup_variable(variable: Variable, context: NormalizedContext) -> str | None:
     """The single value a variable stands for; multi-valued keys cannot be variables."""

@@ -283,6 +283,4 @@ def simulate_custom_policy(
 
 
 def summaries(decisions: Sequence[Decision]) -> list[str]:
-    from ..policy.summary import render_summary
-
-    return [render_summary(d) for d in decisions]
+    return [d.summary() for d in decisions]

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from studio_abac_ext.policy.wire import condition_dict
+
 from .helpers import condition_holds, decide_condition
 
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
@@ -428,7 +430,7 @@ def test_condition_trace_shows_values_reason_and_lines() -> None:
     )
     # When the explanation is read
     assert decision.explanation is not None
-    trace = decision.explanation.closest[0].conditions[0].to_dict()
+    trace = condition_dict(decision.explanation.closest[0].conditions[0])
     # Then it carries the operator, key, both sides, the result and why
     assert trace["operator"] == "StringEquals"
     assert trace["key"] == "aws:PrincipalTag/team"

@@ -315,11 +315,16 @@ def test_action_matching_is_case_insensitive_with_wildcards(
         ("arn:aws:sagemaker:*:*:Experiment/*", RESOURCE, False),
         ("arn:aws:sagemaker:us-east-1:123456789012:experiment/?", RESOURCE, True),
         ("arn:aws:sagemaker:*:123456789012:*", RESOURCE, True),
-        ("arn:aws:sagemaker:*", RESOURCE, False),
+        ("arn:aws:sagemaker:*", RESOURCE, True),
         ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a:b/c", True),
         (
             "arn:aws:sagemaker:us-*:*:experiment/x",
             "arn:aws:sagemaker:us-east-1:x:y:experiment/x",
+            True,
+        ),
+        (
+            "arn:aws:sagemaker:u*t-1:123456789012:experiment/x",
+            "arn:aws:sagemaker:us:east-1:123456789012:experiment/x",
             False,
         ),
         ("<S3 BucketName>", "arn:aws:s3:::bucket", False),
@@ -330,14 +335,18 @@ def test_action_matching_is_case_insensitive_with_wildcards(
         "resource-is-case-sensitive",
         "question-mark",
         "star-in-resource-part",
-        "a-wildcard-cannot-span-segments",
+        "if-the-wildcard-is-the-last-character-of-a-segment-it-can-expand-beyond-the-colon",
         "resource-part-may-hold-colons",
-        "segment-wildcard-does-not-cross-colons",
+        "a-segment-ending-wildcard-may-match-several-segments",
+        "a-wildcard-inside-a-segment-does-not-cross-colons",
         "placeholder-matches-nothing-real",
         "star-matches-anything",
     ],
 )
 def test_resource_matching(pattern: str, resource: str, expected: bool) -> None:
+    """AWS (reference_policies_elements_resource.html): "You can use multiple * or ?
+    characters in each segment. If the * wildcard is the last character of a resource ARN
+    segment, it can expand to match beyond the colon boundaries." """
     # Given an Allow for a resource pattern
     policy = parse_policy(policy_doc(statement(resource=pattern)), name="p")
     # When the request names a resource

@@ -169,15 +169,30 @@ def test_variables_in_condition_values(
     assert condition_holds(condition, context) is expected
 
 
-def test_unresolvable_variable_under_a_negated_operator_never_grants() -> None:
-    # Given an Allow with StringNotEquals against an unresolvable variable
+def test_inverted_operators_do_match_against_a_null_value_so_an_allow_grants() -> None:
+    """AWS (reference_policies_variables.html): "There is no equal or like value." and
+    "Inverted condition operators like StringNotEquals or StringNotLike do match against a
+    null value"."""
+    # Given an Allow with StringNotEquals against a variable whose key is absent
     condition = {"StringNotEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}
     # When the principal has no team tag
-    # Then the statement cannot be evaluated and does not grant
+    # Then the resource's team is "not equal" to the null value: the statement applies
+    assert condition_holds(condition, {"aws:ResourceTag/team": "A"}) is True
+
+
+def test_other_values_still_count_beside_a_null_variable_under_a_negated_operator() -> None:
+    """AWS: "There is no equal or like value" for the unresolvable value alone."""
+    # Given StringNotEquals against a null variable and a literal value
+    condition = {"StringNotEquals": {"aws:ResourceTag/team": ["${aws:PrincipalTag/team}", "A"]}}
+    # When the resource's team is the literal value
+    # Then it equals one value: the negated condition fails
     assert condition_holds(condition, {"aws:ResourceTag/team": "A"}) is False
+    assert condition_holds(condition, {"aws:ResourceTag/team": "B"}) is True
 
 
-def test_deny_with_unresolvable_variable_under_a_negated_operator_denies() -> None:
+def test_deny_with_a_null_variable_under_a_negated_operator_denies_and_says_why() -> None:
+    """AWS: "Inverted condition operators like StringNotEquals or StringNotLike do match
+    against a null value"."""
     # Given a Deny "resource team differs from principal team" and an Allow for everything
     deny = statement(
         "Deny", condition={"StringNotEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}
@@ -188,7 +203,11 @@ def test_deny_with_unresolvable_variable_under_a_negated_operator_denies() -> No
         Request("sagemaker:DeleteExperiment", "*", None, {"aws:ResourceTag/team": "A"}),
         PolicySet(identity=[policy]),
     )
-    # Then the Deny applies (fail closed) and is reported as unevaluable
+    # Then the Deny applies, and the explanation names the missing key and its effect
     assert decision.decision == "explicitDeny"
     assert decision.explanation is not None
-    assert "cannot resolve ${aws:PrincipalTag/team}" in decision.explanation.unevaluable[0].reason
+    assert decision.explanation.unevaluable == ()
+    condition = decision.explanation.deciding[0].conditions[0]
+    assert condition.unresolved_keys == ("aws:PrincipalTag/team",)
+    assert "cannot resolve ${aws:PrincipalTag/team}: that value matches nothing" in condition.reason
+    assert decision.explanation.deny_because_missing[0].missing_keys == ("aws:PrincipalTag/team",)
