@@ -6,9 +6,11 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-from urllib.parse import parse_qsl
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from .moto_reading import MotoView
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 QUERY_NAMESPACES = {
@@ -37,12 +39,15 @@ class Reply:
 
 
 class ProtocolError(Exception):
-    """A request the gateway cannot read (bad JSON body...): answered as AWS would."""
+    """A request the gateway cannot read, or could read otherwise than moto does: answered as
+    AWS would answer it."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, status: int = 400, protocol: str = "") -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.status = status
+        self.protocol = protocol
 
 
 def read_call(
@@ -50,25 +55,100 @@ def read_call(
     region: str,
     method: str,
     path: str,
-    query: str,
     headers: dict[str, str],
     body: bytes,
+    view: MotoView,
 ) -> ApiCall:
+    """The call the request makes, read from moto's own parse of it (`view`), or ProtocolError
+    when moto could run something else than what the gateway would decide on."""
     target = headers.get("x-amz-target")
+    encoding = headers.get("content-encoding", "").strip().lower()
+    if service != "s3" and encoding not in ("", "identity"):
+        # moto inflates gzip bodies before parsing them; the gateway decides on what it reads
+        raise ProtocolError(
+            "InvalidRequest",
+            f"Content-Encoding {encoding!r} is not accepted by the sandbox.",
+            protocol="json" if target else "query",
+        )
     if target:
-        try:
-            params = json.loads(body or b"{}")
-        except json.JSONDecodeError as error:
-            raise ProtocolError("SerializationException", f"Body is not JSON: {error}") from error
-        if not isinstance(params, dict):
-            raise ProtocolError("SerializationException", "Body must be a JSON object")
-        return ApiCall(service, target.rsplit(".", 1)[-1], "json", params, region)
-    form: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
-    if method == "POST" and "x-www-form-urlencoded" in headers.get("content-type", ""):
-        form.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    if "Action" in form and service != "s3":
-        return ApiCall(service, str(form["Action"]), "query", form, region)
+        return _json_call(service, region, method, path, target, body, view)
+    if service != "s3" and "Action" in view.querystring:
+        return _query_call(service, region, method, path, view)
+    if service != "s3" and view.action(None) is not None:
+        raise ProtocolError(
+            "MalformedQueryString", "The request names an Action outside the query protocol."
+        )
+    try:
+        refuse_repeats(view, "InvalidArgument")
+    except ProtocolError as error:
+        error.protocol = "rest"
+        raise
+    form = {name: values[0] for name, values in view.args.items()}
     return ApiCall(service, f"{method} {path}", "rest", form, region)
+
+
+def refuse_repeats(view: MotoView, code: str) -> None:
+    """AWS reads one value per name; werkzeug keeps all and moto picks the first."""
+    for where, params in (("query string", view.args), ("body", view.form)):
+        for name, values in params.items():
+            if len(values) > 1:
+                raise ProtocolError(
+                    code, f"The parameter {name} appears {len(values)} times in the {where}."
+                )
+    both = sorted(set(view.args) & set(view.form))
+    if both:
+        raise ProtocolError(
+            code, f"The parameter {both[0]} appears in both the query string and the body."
+        )
+
+
+def _json_call(
+    service: str, region: str, method: str, path: str, target: str, body: bytes, view: MotoView
+) -> ApiCall:
+    operation = target.rsplit(".", 1)[-1]
+
+    def refuse(message: str) -> ProtocolError:
+        return ProtocolError("SerializationException", message, protocol="json")
+
+    if method != "POST" or path != "/":
+        raise refuse("A JSON-protocol call is a POST to /.")
+    if view.args:
+        raise refuse("A JSON-protocol call carries no query string.")
+    if view.action(target) != operation:
+        # moto's _get_action prefers an Action read from the body as a query string
+        raise refuse("The body also reads as a query-protocol call (it names an Action).")
+    try:
+        params = json.loads(body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise refuse(f"Body is not JSON: {error}") from error
+    if not isinstance(params, dict):
+        raise refuse("Body must be a JSON object")
+    return ApiCall(service, operation, "json", params, region)
+
+
+def _query_call(service: str, region: str, method: str, path: str, view: MotoView) -> ApiCall:
+    def refuse(message: str) -> ProtocolError:
+        return ProtocolError("MalformedQueryString", message, protocol="query")
+
+    try:
+        refuse_repeats(view, "MalformedQueryString")
+    except ProtocolError as error:
+        error.protocol = "query"
+        raise
+    if view.args and view.form:
+        raise refuse("The parameters must be in the query string or in the body, not both.")
+    if not (view.form or view.args) or view.has_files:
+        raise refuse(
+            "The Action and the other query-protocol parameters must be in the query string "
+            "or in a form-encoded (x-www-form-urlencoded) body."
+        )
+    if method not in ("GET", "POST") or path != "/":
+        raise refuse("A query-protocol call is a GET or POST to /.")
+    if method == "GET" and view.form:
+        # werkzeug leaves a GET's form out of request.values, which moto's parser reads
+        raise refuse("A GET carries its parameters in the query string.")
+    params = {name: values[0] for name, values in (view.form or view.args).items()}
+    return ApiCall(service, str(params["Action"]), "query", params, region)
 
 
 def query_members(params: dict[str, Any], prefix: str) -> list[str]:

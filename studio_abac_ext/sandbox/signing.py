@@ -5,11 +5,34 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import time
+import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
+# The header botocore, awscli and the other SDKs write; moto routes on its first comma part.
+AUTHORIZATION = re.compile(
+    r"AWS4-HMAC-SHA256 +Credential=([^,\s]+), *SignedHeaders=([^,\s]+), *Signature=([^,\s]+) *"
+)
+AMZ_DATE = "%Y%m%dT%H%M%SZ"
+MAX_SKEW = timedelta(minutes=15)
+MAX_PRESIGNED_EXPIRY = 604800  # seconds: seven days
+UNSIGNED_PAYLOADS = ("UNSIGNED-PAYLOAD", "STREAMING-")
+SIGNATURE = re.compile(r"[0-9a-f]{64}")
+
+
+class SigningError(Exception):
+    """A signature AWS would refuse; `kind` chooses the refusal's shape for each protocol.
+
+    Kinds: malformed, skewed, expired, expiry_invalid, scope_date, host_unsigned,
+    unsigned_header, content_hash, mismatch.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -26,6 +49,7 @@ class SignedRequest:
     session_token: str | None
     presigned: bool
     version: int = 4
+    expires: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,23 +62,29 @@ class RawRequest:
 
 
 def parse_signature(request: RawRequest) -> SignedRequest | None:
-    """The signature claims of a header-signed or presigned (query) request; None if unsigned."""
+    """The signature claims of a header-signed or presigned (query) request; None if unsigned.
+
+    SigningError("malformed") for an Authorization header or query that is not exactly one
+    well-formed signature (moto and the gateway must read the same credential scope)."""
     header = request.headers.get("authorization", "")
     if header.startswith(ALGORITHM):
-        parts = dict(
-            item.strip().split("=", 1)
-            for item in header[len(ALGORITHM) :].split(",")
-            if "=" in item
-        )
+        match = AUTHORIZATION.fullmatch(header)
+        if match is None:
+            raise SigningError(
+                "malformed",
+                "Authorization header must be 'AWS4-HMAC-SHA256 Credential=..., "
+                "SignedHeaders=..., Signature=...'.",
+            )
         return _claims(
-            parts.get("Credential", ""),
-            parts.get("SignedHeaders", ""),
-            parts.get("Signature", ""),
+            match.group(1),
+            match.group(2),
+            match.group(3),
             request.headers.get("x-amz-date", ""),
             request.headers.get("x-amz-security-token"),
             presigned=False,
         )
-    query = dict(parse_qsl(request.query, keep_blank_values=True))
+    pairs = parse_qsl(request.query, keep_blank_values=True)
+    query = dict(pairs)
     if "AWSAccessKeyId" in query and "Signature" in query:
         # botocore still presigns S3 URLs with SigV2 query authentication by default
         return SignedRequest(
@@ -70,6 +100,9 @@ def parse_signature(request: RawRequest) -> SignedRequest | None:
             version=2,
         )
     if query.get("X-Amz-Algorithm") == ALGORITHM:
+        names = [name for name, _ in pairs]
+        if len(names) != len(set(names)):
+            raise SigningError("malformed", "A query authentication parameter is repeated.")
         return _claims(
             query.get("X-Amz-Credential", ""),
             query.get("X-Amz-SignedHeaders", ""),
@@ -77,6 +110,7 @@ def parse_signature(request: RawRequest) -> SignedRequest | None:
             query.get("X-Amz-Date", ""),
             query.get("X-Amz-Security-Token"),
             presigned=True,
+            expires=query.get("X-Amz-Expires", ""),
         )
     return None
 
@@ -88,10 +122,15 @@ def _claims(
     amz_date: str,
     token: str | None,
     presigned: bool,
-) -> SignedRequest | None:
+    expires: str = "",
+) -> SignedRequest:
     scope = credential.split("/")
-    if len(scope) != 5 or scope[4] != "aws4_request":
-        return None
+    if len(scope) != 5 or scope[4] != "aws4_request" or not all(scope):
+        raise SigningError(
+            "malformed",
+            f"Credential should be scoped to a valid region, not '{credential}'; it must be "
+            "'<key>/<date>/<region>/<service>/aws4_request'.",
+        )
     return SignedRequest(
         access_key_id=scope[0],
         date=scope[1],
@@ -102,13 +141,26 @@ def _claims(
         amz_date=amz_date,
         session_token=token,
         presigned=presigned,
+        expires=expires,
     )
 
 
-def signature_matches(request: RawRequest, claims: SignedRequest, secret_access_key: str) -> bool:
-    """Recompute the signature with the caller's secret and compare in constant time."""
+def verify_signature(
+    request: RawRequest, claims: SignedRequest, secret_access_key: str, now: datetime
+) -> None:
+    """Check the request as AWS does, in its order: time, scope, signed headers, signature,
+    payload hash. Raises SigningError; returns when the request is authentic and current."""
     if claims.version == 2:
-        return _v2_signature_matches(request, claims, secret_access_key)
+        _verify_v2(request, claims, secret_access_key, now)
+        return
+    signed_at = _check_time(claims, now)
+    if claims.date != signed_at.strftime("%Y%m%d"):
+        raise SigningError(
+            "scope_date",
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
+            f"from HTTP: '{claims.date}' != '{claims.amz_date[:8]}', from '{claims.amz_date}'.",
+        )
+    _check_signed_headers(request, claims)
     canonical = _canonical_request(request, claims)
     scope = f"{claims.date}/{claims.region}/{claims.service}/aws4_request"
     string_to_sign = "\n".join(
@@ -118,7 +170,80 @@ def signature_matches(request: RawRequest, claims: SignedRequest, secret_access_
     for part in (claims.date, claims.region, claims.service, "aws4_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     expected = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, claims.signature)
+    # a non-hex (or non-ASCII) signature cannot match; compare_digest needs ASCII strings
+    if not SIGNATURE.fullmatch(claims.signature) or not hmac.compare_digest(
+        expected, claims.signature
+    ):
+        raise SigningError("mismatch", "The request signature does not match.")
+    _check_payload_hash(request, claims)
+
+
+def _check_time(claims: SignedRequest, now: datetime) -> datetime:
+    try:
+        signed_at = datetime.strptime(claims.amz_date, AMZ_DATE).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise SigningError(
+            "malformed",
+            "Authorization requires an X-Amz-Date in ISO 8601 basic format (YYYYMMDDTHHMMSSZ).",
+        ) from None
+    stamp = now.strftime(AMZ_DATE)
+    if claims.presigned:
+        if not claims.expires.isdigit():
+            raise SigningError("expiry_invalid", "X-Amz-Expires should be a number")
+        if int(claims.expires) > MAX_PRESIGNED_EXPIRY:
+            raise SigningError(
+                "expiry_invalid",
+                "X-Amz-Expires must be less than a week (in seconds) that is 604800",
+            )
+        if now > signed_at + timedelta(seconds=int(claims.expires)):
+            raise SigningError("expired", "Request has expired")
+    elif signed_at < now - MAX_SKEW:
+        raise SigningError(
+            "skewed",
+            f"Signature expired: {claims.amz_date} is now earlier than "
+            f"{(now - MAX_SKEW).strftime(AMZ_DATE)} ({stamp} - 15 min.)",
+        )
+    if signed_at > now + MAX_SKEW:
+        raise SigningError(
+            "skewed",
+            f"Signature not yet current: {claims.amz_date} is still later than "
+            f"{(now + MAX_SKEW).strftime(AMZ_DATE)} ({stamp} + 15 min.)",
+        )
+    return signed_at
+
+
+def _check_signed_headers(request: RawRequest, claims: SignedRequest) -> None:
+    signed = set(claims.signed_headers)
+    if "host" not in signed:
+        raise SigningError(
+            "host_unsigned",
+            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+        )
+    # x-amz-content-sha256 is bound by the canonical request's payload hash when unsigned
+    unsigned = sorted(
+        name
+        for name in request.headers
+        if name.startswith("x-amz-")
+        and name not in signed
+        and not (name == "x-amz-content-sha256" and not claims.presigned)
+    )
+    if unsigned:
+        raise SigningError(
+            "unsigned_header",
+            "There were headers present in the request which were not signed: "
+            + ", ".join(unsigned),
+        )
+
+
+def _check_payload_hash(request: RawRequest, claims: SignedRequest) -> None:
+    given = request.headers.get("x-amz-content-sha256")
+    if claims.presigned or given is None or given.startswith(UNSIGNED_PAYLOADS):
+        return
+    if given != hashlib.sha256(request.body).hexdigest():
+        raise SigningError(
+            "content_hash",
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        )
 
 
 def _canonical_request(request: RawRequest, claims: SignedRequest) -> str:
@@ -135,12 +260,14 @@ def _canonical_request(request: RawRequest, claims: SignedRequest) -> str:
         f"{name}:{' '.join(request.headers.get(name, '').split())}\n"
         for name in claims.signed_headers
     )
+    body_hash = hashlib.sha256(request.body).hexdigest()
     if claims.presigned:
         payload_hash = "UNSIGNED-PAYLOAD"
+    elif claims.service == "s3":
+        payload_hash = request.headers.get("x-amz-content-sha256") or body_hash
     else:
-        payload_hash = (
-            request.headers.get("x-amz-content-sha256") or hashlib.sha256(request.body).hexdigest()
-        )
+        # only S3 reads the payload hash from a header; every other service hashes the body
+        payload_hash = body_hash
     return "\n".join(
         [
             request.method,
@@ -193,10 +320,12 @@ V2_SIGNED_SUBRESOURCES = {
 }
 
 
-def _v2_signature_matches(request: RawRequest, claims: SignedRequest, secret: str) -> bool:
+def _verify_v2(request: RawRequest, claims: SignedRequest, secret: str, now: datetime) -> None:
     """S3 SigV2 query authentication: HMAC-SHA1 over method, headers, expiry and resource."""
-    if not claims.amz_date.isdigit() or int(claims.amz_date) < time.time():
-        return False
+    if not claims.amz_date.isdigit():
+        raise SigningError("malformed", "Expires must be a number of seconds since the epoch.")
+    if int(claims.amz_date) < now.timestamp():
+        raise SigningError("expired", "Request has expired")
     pairs = parse_qsl(request.query, keep_blank_values=True)
     query = dict(pairs)
     amz = sorted((k.lower(), v) for k, v in pairs if k.lower().startswith("x-amz-"))
@@ -215,4 +344,6 @@ def _v2_signature_matches(request: RawRequest, claims: SignedRequest, secret: st
         resource,
     ]
     digest = hmac.new(secret.encode(), "\n".join(lines).encode(), hashlib.sha1).digest()
-    return hmac.compare_digest(base64.b64encode(digest).decode(), claims.signature)
+    expected = base64.b64encode(digest)
+    if not hmac.compare_digest(expected, claims.signature.encode("utf-8", "replace")):
+        raise SigningError("mismatch", "The request signature does not match.")
