@@ -18,6 +18,7 @@ from ..aws.identity import CallerIdentity
 from ..aws.policy_sources import KnownPolicies
 from ..aws.resources import resource_tags as read_resource_tags
 from ..policy import Decision
+from ..policy.arns import resource_part
 from .caller_requests import caller_request, decide
 from .errors import ExplainedDenialError
 from .services import Services
@@ -33,7 +34,7 @@ MISSING_STEP = (
 
 
 def _resource_kind(arn: str) -> str:
-    resource = arn.split(":", 5)[-1]
+    resource = resource_part(arn)
     return resource.split("/", 1)[0].replace("experiment-", "") if "/" in resource else "resource"
 
 

@@ -188,9 +188,7 @@ class AwsRunner:
         """``pages(...)`` of a listing in the pool (one pool thread for all its pages)."""
         self._count_call()
         client = self.clients.get(service)
-        return await self.run(  # type: ignore[no-any-return]
-            partial(pages, client, method, resource, max_pages, until, **params)
-        )
+        return await self.run(partial(pages, client, method, resource, max_pages, until, **params))
 
     @staticmethod
     def _count_call() -> None:

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..policy.arns import session_of
+from ..policy.arns import session_of, split_arn
 from .clients import AwsRunner
 from .errors import AwsAccessDeniedError, AwsError, AwsUnavailableError
 from .studio_metadata import StudioSpace, read_studio_space
@@ -78,16 +78,15 @@ class IdentitySettings:
 
 def parse_caller_arn(arn: str) -> ParsedArn:
     """The principal type and names in an STS caller ARN."""
-    parts = arn.split(":", 5)
-    if len(parts) != 6:
+    parts = split_arn(arn)
+    if parts is None:
         return ParsedArn(None)
-    resource = parts[5]
-    if resource == "root":
+    if parts.resource == "root":
         return ParsedArn("Root")
-    kind, _, rest = resource.partition("/")
     session = session_of(arn)
     if session is not None:
         return ParsedArn("AssumedRole", role_name=session[0], session_name=session[1])
+    kind, _, rest = parts.resource.partition("/")
     if kind == "user":
         return ParsedArn("IAMUser", user_name=rest.rsplit("/", 1)[-1])
     if kind == "role":
