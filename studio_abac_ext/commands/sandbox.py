@@ -58,8 +58,23 @@ def register(subparsers: Any) -> None:
         parents=[common],
         help="print `export` lines that act as PRINCIPAL (eval them in a shell)",
     )
-    env.add_argument("principal", help="an IAM user (usera1) or a Studio session (usera1@studio)")
+    env.add_argument(
+        "principal",
+        help="an IAM user (usera1), a Studio session (usera1@studio) or a federated user "
+        "signed in through the sandbox's SAML IdP (fed:usera1; the sandbox must be running)",
+    )
     env.set_defaults(func=print_environment)
+    saml = actions.add_parser(
+        "saml",
+        parents=[common],
+        help="sign in at the running sandbox's SAML IdP as fed:NAME and print the SAMLResponse",
+        description=(
+            "Print the base64 SAMLResponse the sandbox's IdP posts for a federated user, with "
+            "the role and SAML provider ARNs, ready for `aws sts assume-role-with-saml`."
+        ),
+    )
+    saml.add_argument("principal", help="a federated user: fed:usera1")
+    saml.set_defaults(func=print_saml_response)
 
 
 def _scenario(args: argparse.Namespace) -> Scenario | None:
@@ -79,15 +94,52 @@ def print_environment(args: argparse.Namespace) -> int:
         return 2
     port = getattr(args, "port", DEFAULT_PORT)
     endpoint = f"http://127.0.0.1:{port}"
+    from studio_abac_ext.sandbox.federation import SignInError
+
     try:
         env = environment_for(scenario, args.principal, endpoint, port)
     except UnknownPrincipalError as error:
         print(f"studio-abac sandbox env: {error}", file=sys.stderr)
         return 2
+    except SignInError as error:
+        print(f"studio-abac sandbox env: federated sign-in failed: {error}", file=sys.stderr)
+        return 1
     # A named profile cannot be found in the blank config file the sandbox points at.
     print("unset AWS_PROFILE AWS_DEFAULT_PROFILE")
     for name, value in env.items():
         print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
+def print_saml_response(args: argparse.Namespace) -> int:
+    from studio_abac_ext.sandbox.federation import SignInError, sign_in
+    from studio_abac_ext.scenario import FEDERATED_PREFIX
+
+    scenario = _scenario(args)
+    if scenario is None:
+        return 2
+    name = args.principal.removeprefix(FEDERATED_PREFIX)
+    if name not in {user.name for user in scenario.federated_users}:
+        known = ", ".join(f"{FEDERATED_PREFIX}{u.name}" for u in scenario.federated_users)
+        print(
+            f"studio-abac sandbox saml: unknown federated user {args.principal!r}; "
+            f"the scenario has: {known or 'none'}",
+            file=sys.stderr,
+        )
+        return 2
+    port = getattr(args, "port", DEFAULT_PORT)
+    try:
+        signed_in = sign_in(scenario, name, f"http://127.0.0.1:{port}")
+    except SignInError as error:
+        print(f"studio-abac sandbox saml: {error}", file=sys.stderr)
+        return 1
+    print(f"SAML_RESPONSE={signed_in.saml_response}")
+    print(f"ROLE_ARN={signed_in.role_arn}")
+    print(f"PRINCIPAL_ARN={signed_in.provider_arn}")
+    print(
+        "# aws sts assume-role-with-saml --role-arn $ROLE_ARN --principal-arn $PRINCIPAL_ARN "
+        "--saml-assertion $SAML_RESPONSE"
+    )
     return 0
 
 

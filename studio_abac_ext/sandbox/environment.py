@@ -9,7 +9,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from studio_abac_ext.scenario import PolicyDocument, Scenario
+from studio_abac_ext.scenario import FEDERATED_PREFIX, PolicyDocument, Scenario
 
 from .identity import session_access_key
 
@@ -38,8 +38,10 @@ def environment_for(scenario: Scenario, principal: str, endpoint: str, port: int
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     }
-    directory = state_root(port) / principal
-    if principal.endswith(STUDIO_SUFFIX):
+    directory = state_root(port) / principal.replace(":", "-")
+    if principal.startswith(FEDERATED_PREFIX):
+        policies = _federated_session(scenario, principal, endpoint, env)
+    elif principal.endswith(STUDIO_SUFFIX):
         owner = principal[: -len(STUDIO_SUFFIX)]
         try:
             profile = scenario.profile_of(owner)
@@ -61,6 +63,31 @@ def environment_for(scenario: Scenario, principal: str, endpoint: str, port: int
         policies = user.managed_policies + user.inline_policies
     env["STUDIO_ABAC_POLICY_SOURCES"] = f"dir:{_write_policies(policies, directory / 'policies')}"
     return env
+
+
+def _federated_session(
+    scenario: Scenario, principal: str, endpoint: str, env: dict[str, str]
+) -> tuple[PolicyDocument, ...]:
+    """Sign in at the running sandbox's IdP and AssumeRoleWithSAML, as a browser sign-in would."""
+    from .federation import assume_role_with_saml, sign_in
+
+    name = principal[len(FEDERATED_PREFIX) :]
+    try:
+        user = scenario.federated_user(name)
+    except KeyError:
+        raise UnknownPrincipalError(principal, scenario) from None
+    credentials = assume_role_with_saml(
+        sign_in(scenario, name, endpoint), endpoint, scenario.region
+    )
+    env.update(
+        AWS_ACCESS_KEY_ID=credentials["AccessKeyId"],
+        AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
+        AWS_SESSION_TOKEN=credentials["SessionToken"],
+    )
+    # AWS has no API that tells a session its own tags: the sign-in knows them, so it says them.
+    env["STUDIO_ABAC_SESSION_TAGS"] = json.dumps(user.session_tags, sort_keys=True)
+    role = scenario.role(user.role)
+    return role.managed_policies + role.inline_policies
 
 
 def _write_metadata(scenario: Scenario, profile_name: str, role_arn: str, directory: Path) -> Path:

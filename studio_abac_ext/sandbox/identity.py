@@ -37,6 +37,9 @@ class RoleSession:
     transitive_tag_keys: tuple[str, ...] = ()
     session_policy: str | None = None
     studio_profile: StudioProfileRef | None = None
+    source_identity: str | None = None
+    # The SAML provider of a session made by AssumeRoleWithSAML (a federated sign-in).
+    saml_provider_arn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,17 @@ class IdentityDirectory:
             secret_access_key=secrets.token_urlsafe(30)[:40],
             session_token="FQoGZXIvYXdzE" + secrets.token_urlsafe(96),
             session=session,
+        )
+        self.add_session(credentials)
+        return credentials
+
+    def new_user_session(self, user_name: str) -> Credentials:
+        """GetSessionToken: session credentials that act as the IAM user itself."""
+        credentials = Credentials(
+            access_key_id="ASIA" + secrets.token_hex(8).upper(),
+            secret_access_key=secrets.token_urlsafe(30)[:40],
+            session_token="FQoGZXIvYXdzE" + secrets.token_urlsafe(96),
+            user_name=user_name,
         )
         self.add_session(credentials)
         return credentials

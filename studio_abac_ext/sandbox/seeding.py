@@ -13,8 +13,11 @@ from .experiments_api import Actor
 from .studio_store import StudioStore
 
 
-def seed(scenario: Scenario, store: StudioStore) -> None:
+def seed(scenario: Scenario, store: StudioStore, idp_metadata: str = "") -> None:
+    """Everything of the scenario; SAML providers without metadata get the sandbox IdP's."""
     iam: IAMBackend = iam_backends[scenario.account_id]["global"]
+    for provider in scenario.saml_providers:
+        iam.create_saml_provider(provider.name, provider.metadata or idp_metadata)
     policy_arns = _seed_policies(iam, scenario)
     for role in scenario.roles:
         iam.create_role(

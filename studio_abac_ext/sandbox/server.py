@@ -16,9 +16,11 @@ from studio_abac_ext.scenario import Scenario
 from .audit import AuditLog
 from .authorization import Authorizer
 from .environment import environment_for
+from .federation import IdpRoutes
 from .gateway import Gateway
 from .identity import IdentityDirectory, role_tags
 from .sagemaker_routes import SageMakerRoutes
+from .saml_idp import IDP_PATH, SamlIdentityProvider
 from .seeding import seed
 from .studio_store import StudioStore
 
@@ -72,6 +74,8 @@ class Sandbox:
         self.audit = AuditLog(audit_log)
         self.store = StudioStore(scenario.account_id, scenario.region)
         self.identities = IdentityDirectory(scenario)
+        # The SAML IdP's key pair is made here, once per sandbox, never stored.
+        self.idp = SamlIdentityProvider()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -107,6 +111,7 @@ class Sandbox:
                 Authorizer(self.resource_tags),
                 self.audit,
                 SageMakerRoutes(self.store, Authorizer(self.resource_tags), self.audit),
+                IdpRoutes(self.scenario, self.idp),
             )
             self.reset()
             self._server = make_server(
@@ -147,7 +152,8 @@ class Sandbox:
             self.store.reset()
             self.identities.reset()
             self.audit.clear()
-            seed(self.scenario, self.store)
+            sso_url = f"http://{self.host}:{self.requested_port}{IDP_PATH}sso"
+            seed(self.scenario, self.store, self.idp.metadata_xml(sso_url))
 
     def env_for(self, principal: str) -> dict[str, str]:
         """What `studio-abac sandbox env PRINCIPAL` prints (ValueError if unknown)."""

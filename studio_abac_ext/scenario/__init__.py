@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from .loader import default_scenario_path, derive_access_key, load_scenario
 from .model import (
+    FEDERATED_PREFIX,
     AccessKey,
     Domain,
+    FederatedUser,
     PolicyDocument,
     Resource,
     Role,
+    SamlProvider,
     Scenario,
     ScenarioError,
     User,
@@ -20,11 +23,14 @@ from .model import (
 )
 
 __all__ = [
+    "FEDERATED_PREFIX",
     "AccessKey",
     "Domain",
+    "FederatedUser",
     "PolicyDocument",
     "Resource",
     "Role",
+    "SamlProvider",
     "Scenario",
     "ScenarioError",
     "User",

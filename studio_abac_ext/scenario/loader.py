@@ -15,9 +15,11 @@ from .model import (
     RESOURCE_KINDS,
     AccessKey,
     Domain,
+    FederatedUser,
     PolicyDocument,
     Resource,
     Role,
+    SamlProvider,
     Scenario,
     ScenarioError,
     User,
@@ -32,6 +34,8 @@ from .rules import (
     PROFILE_NAME,
     REGION,
     SAGEMAKER_NAME,
+    SAML_PROVIDER_NAME,
+    SESSION_NAME,
     FieldReader,
     join,
 )
@@ -47,7 +51,10 @@ TOP_LEVEL_FIELDS = {
     "domain",
     "user_profiles",
     "resources",
+    "saml_providers",
+    "federated_users",
 }
+SSO_USER_IDENTIFIERS = ("UserName",)
 RESOURCE_SECTIONS = {f"{kind}s": kind for kind in RESOURCE_KINDS}
 DEFAULT_TRUST_POLICY = {
     "Version": "2012-10-17",
@@ -123,8 +130,18 @@ class _ScenarioBuilder:
         self._unique([role.name for role in roles], "roles", "role names")
         self._unique([user.name for user in users], "users", "user names")
         domain = self._domain(read.required(top, "domain", ""), "domain", roles)
+        providers = tuple(
+            self._saml_provider(item, f"saml_providers[{i}]")
+            for i, item in enumerate(self._list(top, "saml_providers"))
+        )
+        self._unique([p.name for p in providers], "saml_providers", "SAML provider names")
+        federated = tuple(
+            self._federated_user(item, f"federated_users[{i}]", roles, providers)
+            for i, item in enumerate(self._list(top, "federated_users"))
+        )
+        self._unique([f.name for f in federated], "federated_users", "federated user names")
         profiles = tuple(
-            self._profile(item, f"user_profiles[{i}]", roles, users)
+            self._profile(item, f"user_profiles[{i}]", roles, users, domain)
             for i, item in enumerate(self._list(top, "user_profiles"))
         )
         self._unique([profile.name for profile in profiles], "user_profiles", "profile names")
@@ -141,6 +158,8 @@ class _ScenarioBuilder:
             user_profiles=profiles,
             resources=resources,
             source=read.source,
+            saml_providers=providers,
+            federated_users=federated,
         )
 
     def _list(self, data: dict[str, Any], key: str) -> list[Any]:
@@ -203,10 +222,20 @@ class _ScenarioBuilder:
             "managed_policies",
             "inline_policies",
             "description",
+            "trust_statements",
         }
         data = read.mapping(item, path, fields)
         trust_spec = data.get("trust_policy")
-        if trust_spec is None:
+        if "trust_statements" in data:
+            if trust_spec is not None:
+                raise read.fail(
+                    join(path, "trust_statements"),
+                    "give trust_policy or trust_statements, not both",
+                )
+            trust = self._trust_from_statements(
+                data["trust_statements"], join(path, "trust_statements")
+            )
+        elif trust_spec is None:
             trust = json.dumps(DEFAULT_TRUST_POLICY, indent=2)
         elif isinstance(trust_spec, str) and trust_spec in self.policies:
             trust = self.policies[trust_spec].text
@@ -223,6 +252,101 @@ class _ScenarioBuilder:
                 data.get("inline_policies"), join(path, "inline_policies")
             ),
             description=read.text(data.get("description", ""), join(path, "description")),
+        )
+
+    def _trust_from_statements(self, value: Any, path: str) -> str:
+        """A trust policy made of statements, each a file (such as the document's
+        IdentifyTransitiveTags statement) or a mapping."""
+        statements = []
+        for index, spec in enumerate(self.reader.sequence(value, path)):
+            statements.append(json.loads(self._statement_text(spec, f"{path}[{index}]")))
+        if not statements:
+            raise self.reader.fail(path, "names at least one statement")
+        policy = {"Version": "2012-10-17", "Statement": statements}
+        return self._policy_text(policy, path)
+
+    def _statement_text(self, spec: Any, path: str) -> str:
+        read = self.reader
+        if isinstance(spec, dict):
+            return json.dumps(spec)
+        relative = read.text(spec, path)
+        try:
+            text = (self.base_dir / relative).read_text(encoding="utf-8")
+        except OSError as error:
+            rule = f"statement file {relative!r} cannot be read: {error.strerror}"
+            raise read.fail(path, rule) from error
+        for placeholder, replacement in self.substitutions.items():
+            text = text.replace(placeholder, replacement)
+        try:
+            statement = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise read.fail(path, f"statement is not valid JSON: {error}") from error
+        if not isinstance(statement, dict) or "Effect" not in statement:
+            raise read.fail(path, "a statement is a JSON object with an 'Effect'")
+        return text
+
+    def _saml_provider(self, item: Any, path: str) -> SamlProvider:
+        read = self.reader
+        data = read.mapping(item, path, {"name", "metadata_file"})
+        name = read.text(read.required(data, "name", path), join(path, "name"), SAML_PROVIDER_NAME)
+        metadata = ""
+        if data.get("metadata_file") is not None:
+            relative = read.text(data["metadata_file"], join(path, "metadata_file"))
+            try:
+                metadata = (self.base_dir / relative).read_text(encoding="utf-8")
+            except OSError as error:
+                rule = f"metadata file {relative!r} cannot be read: {error.strerror}"
+                raise read.fail(join(path, "metadata_file"), rule) from error
+            if len(metadata) < 1000 or "EntityDescriptor" not in metadata:
+                raise read.fail(
+                    join(path, "metadata_file"),
+                    "is not a SAML metadata document (an EntityDescriptor of 1000+ characters)",
+                )
+        return SamlProvider(name=name, metadata=metadata)
+
+    def _federated_user(
+        self, item: Any, path: str, roles: tuple[Role, ...], providers: tuple[SamlProvider, ...]
+    ) -> FederatedUser:
+        read = self.reader
+        fields = {
+            "name",
+            "provider",
+            "role",
+            "session_tags",
+            "transitive_tag_keys",
+            "source_identity",
+        }
+        data = read.mapping(item, path, fields)
+        name = read.text(read.required(data, "name", path), join(path, "name"), SESSION_NAME)
+        provider = read.text(read.required(data, "provider", path), join(path, "provider"))
+        if provider not in {p.name for p in providers}:
+            known = ", ".join(p.name for p in providers) or "none"
+            raise read.fail(
+                join(path, "provider"),
+                f"unknown SAML provider {provider!r} (saml_providers: {known})",
+            )
+        tags = read.tags(data.get("session_tags"), join(path, "session_tags"))
+        transitive = tuple(
+            read.text(key, f"{path}.transitive_tag_keys[{index}]")
+            for index, key in enumerate(
+                read.sequence(data.get("transitive_tag_keys"), join(path, "transitive_tag_keys"))
+            )
+        )
+        for index, key in enumerate(transitive):
+            if key not in tags:
+                raise read.fail(
+                    f"{path}.transitive_tag_keys[{index}]", f"{key!r} is not one of session_tags"
+                )
+        source_identity = read.text(data.get("source_identity", ""), join(path, "source_identity"))
+        if source_identity and not SESSION_NAME.fullmatch(source_identity):
+            raise read.fail(join(path, "source_identity"), f"must match {SESSION_NAME.pattern}")
+        return FederatedUser(
+            name=name,
+            provider=provider,
+            role=self._role_ref(read.required(data, "role", path), join(path, "role"), roles),
+            session_tags=tags,
+            transitive_tag_keys=transitive,
+            source_identity=source_identity,
         )
 
     def _user(self, item: Any, path: str, account_id: str) -> User:
@@ -283,14 +407,22 @@ class _ScenarioBuilder:
         )
 
     def _profile(
-        self, item: Any, path: str, roles: tuple[Role, ...], users: tuple[User, ...]
+        self,
+        item: Any,
+        path: str,
+        roles: tuple[Role, ...],
+        users: tuple[User, ...],
+        domain: Domain,
     ) -> UserProfile:
         read = self.reader
-        data = read.mapping(item, path, {"name", "owner", "execution_role", "tags"})
+        fields = {"name", "owner", "execution_role", "tags", "sso_user"}
+        data = read.mapping(item, path, fields)
         name = read.text(read.required(data, "name", path), join(path, "name"), PROFILE_NAME)
         tags = read.tags(data.get("tags"), join(path, "tags"))
         owner = read.text(data.get("owner", tags.get("studiouserid", name)), join(path, "owner"))
-        if owner not in {user.name for user in users}:
+        identifier, value = self._sso_user(data.get("sso_user"), join(path, "sso_user"), domain)
+        # In an SSO domain the person is an Identity Center user, not an IAM user of the account.
+        if not value and owner not in {user.name for user in users}:
             raise read.fail(join(path, "owner"), f"{owner!r} is not one of the scenario's users")
         role_path = join(path, "execution_role")
         return UserProfile(
@@ -300,7 +432,27 @@ class _ScenarioBuilder:
                 read.required(data, "execution_role", path), role_path, roles
             ),
             tags=tags,
+            single_sign_on_user_identifier=identifier,
+            single_sign_on_user_value=value,
         )
+
+    def _sso_user(self, value: Any, path: str, domain: Domain) -> tuple[str, str]:
+        """`sso_user: {identifier: UserName, value: <Identity Center user name>}` (SSO only)."""
+        read = self.reader
+        if value is None:
+            if domain.auth_mode == "SSO":
+                raise read.fail(path, "is required for a profile of an SSO domain")
+            return "", ""
+        if domain.auth_mode != "SSO":
+            raise read.fail(path, "only profiles of an SSO domain (auth_mode: SSO) have one")
+        data = read.mapping(value, path, {"identifier", "value"})
+        identifier = read.text(data.get("identifier", "UserName"), join(path, "identifier"))
+        if identifier not in SSO_USER_IDENTIFIERS:
+            raise read.fail(join(path, "identifier"), "must be UserName (the only value AWS takes)")
+        user_value = read.text(read.required(data, "value", path), join(path, "value"))
+        if not 1 <= len(user_value) <= 256:
+            raise read.fail(join(path, "value"), "must be 1-256 characters")
+        return identifier, user_value
 
     def _resources(
         self, section: Any, users: tuple[User, ...], profiles: tuple[UserProfile, ...]

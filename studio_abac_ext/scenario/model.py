@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 RESOURCE_KINDS = ("experiment", "trial", "trial_component", "training_job")
+FEDERATED_PREFIX = "fed:"
 
 
 class ScenarioError(ValueError):
@@ -63,6 +64,33 @@ class User:
 
 
 @dataclass(frozen=True)
+class SamlProvider:
+    """An IAM SAML provider; an empty `metadata` means the sandbox's own IdP (made at start-up)."""
+
+    name: str
+    metadata: str = ""
+
+    def arn(self, account_id: str) -> str:
+        return f"arn:aws:iam::{account_id}:saml-provider/{self.name}"
+
+
+@dataclass(frozen=True)
+class FederatedUser:
+    """A person of the SAML IdP: who they sign in as, and the attributes the IdP asserts.
+
+    `session_tags` become `https://aws.amazon.com/SAML/Attributes/PrincipalTag:<key>` attributes,
+    `transitive_tag_keys` the `TransitiveTagKeys` attribute; `fed:<name>` is the sandbox persona.
+    """
+
+    name: str
+    provider: str
+    role: str
+    session_tags: dict[str, str] = field(default_factory=dict)
+    transitive_tag_keys: tuple[str, ...] = ()
+    source_identity: str = ""
+
+
+@dataclass(frozen=True)
 class Domain:
     name: str
     domain_id: str
@@ -82,6 +110,9 @@ class UserProfile:
     owner: str
     execution_role: str
     tags: dict[str, str]
+    # An SSO domain binds a profile to an IAM Identity Center user (as CreateUserProfile takes it).
+    single_sign_on_user_identifier: str = ""
+    single_sign_on_user_value: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +141,8 @@ class Scenario:
     user_profiles: tuple[UserProfile, ...]
     resources: tuple[Resource, ...]
     source: str = ""
+    saml_providers: tuple[SamlProvider, ...] = ()
+    federated_users: tuple[FederatedUser, ...] = ()
 
     def role(self, name: str) -> Role:
         for role in self.roles:
@@ -129,8 +162,22 @@ class Scenario:
                 return profile
         raise KeyError(owner)
 
+    def federated_user(self, name: str) -> FederatedUser:
+        for user in self.federated_users:
+            if user.name == name:
+                return user
+        raise KeyError(name)
+
+    def saml_provider(self, name: str) -> SamlProvider:
+        for provider in self.saml_providers:
+            if provider.name == name:
+                return provider
+        raise KeyError(name)
+
     def principals(self) -> list[str]:
-        """Every principal name a sandbox accepts: IAM users and `<owner>@studio` sessions."""
+        """Every principal name a sandbox accepts: IAM users, `<owner>@studio` sessions and
+        `fed:<name>` sessions of federated users (signed in through the SAML IdP)."""
         names = [user.name for user in self.users]
         names += [f"{profile.owner}@studio" for profile in self.user_profiles]
+        names += [f"{FEDERATED_PREFIX}{user.name}" for user in self.federated_users]
         return names

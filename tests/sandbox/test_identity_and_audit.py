@@ -46,7 +46,7 @@ def federated_role(sandbox: Sandbox) -> str:
         RoleName="StudioFederated", AssumeRolePolicyDocument=json.dumps(FEDERATED_TRUST)
     )
     policy = iam.create_policy(
-        PolicyName="presigned-url-federated", PolicyDocument=json.dumps(FEDERATED_PRESIGNED)
+        PolicyName="presigned-url-assume-role", PolicyDocument=json.dumps(FEDERATED_PRESIGNED)
     )
     iam.attach_role_policy(RoleName="StudioFederated", PolicyArn=policy["Policy"]["Arn"])
     return str(role["Role"]["Arn"])
