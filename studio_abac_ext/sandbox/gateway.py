@@ -6,17 +6,20 @@ import io
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import parse_qsl
 
 from .audit import AuditLog
 from .authorization import AccessCheck, AccessResult, Authorizer
 from .federation import IdpRoutes
 from .identity import Caller, Credentials, IdentityDirectory
+from .moto_reading import check_request_target, expected_backends, moto_backend, moto_view
 from .protocol import ApiCall, ProtocolError, Reply, error_reply, json_reply, query_reply, read_call
 from .rest_actions import iam_check, other_check, s3_check
 from .sagemaker_routes import SageMakerRoutes
 from .saml_idp import IDP_PATH
-from .signing import RawRequest, parse_signature, signature_matches
+from .signing import RawRequest, SigningError, parse_signature, verify_signature
 from .sts_api import AssumeRole, AssumeRoleWithSaml, caller_identity_xml, get_session_token
 from .studio_store import ApiError
 
@@ -30,6 +33,15 @@ BAD_SIGNATURE = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. "
     "Consult the service documentation for details."
+)
+UNROUTABLE_CODES = {
+    "json": "UnknownOperationException",
+    "query": "InvalidAction",
+    "rest": "InvalidRequest",
+}
+S3_BAD_SIGNATURE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your key and signing method."
 )
 STATUS_TEXT = {
     200: "OK",
@@ -53,6 +65,7 @@ class Gateway:
         idp: IdpRoutes | None = None,
     ) -> None:
         self.moto_app = moto_app
+        self._expected_backends: dict[tuple[str, str, str], set[str]] = {}
         self.idp = idp
         self.assume_role_with_saml = AssumeRoleWithSaml(identities, authorizer)
         self.identities = identities
@@ -84,26 +97,26 @@ class Gateway:
 
     def _handle(self, environ: dict[str, Any]) -> Reply:
         raw = _raw_request(environ)
-        if raw.path.startswith("/moto-api"):
-            return error_reply(
-                None,
-                404,
-                "NotFound",
-                "The moto API is not exposed by the sandbox; use Sandbox.reset().",
-            )
+        try:
+            check_request_target(environ)
+        except ProtocolError as error:
+            return error_reply(None, error.status, error.code, error.message)
         if self.idp is not None and raw.path.startswith(IDP_PATH):
             return self.idp.handle(raw, f"http://{environ.get('HTTP_HOST', '127.0.0.1')}")
-        claims = parse_signature(raw)
-        service = claims.service if claims else "unknown"
-        region = claims.region if claims else self.identities.scenario.region
+        region = self.identities.scenario.region
         try:
-            call = read_call(
-                service, region, raw.method, raw.path, raw.query, raw.headers, raw.body
-            )
+            claims = parse_signature(raw)
+        except SigningError as error:
+            service = "s3" if raw.path != "/" else "sts"
+            return signing_refusal(_protocol_guess(raw, service, region), error)
+        service = claims.service if claims else "unknown"
+        region = claims.region if claims else region
+        view = moto_view(environ, raw.body, raw_body_service=service == "s3")
+        try:
+            call = read_call(service, region, raw.method, raw.path, raw.headers, raw.body, view)
         except ProtocolError as error:
-            return error_reply(
-                ApiCall(service, "", "json", {}, region), 400, error.code, error.message
-            )
+            bare = ApiCall(service, "", error.protocol or "json", {}, region)
+            return error_reply(bare, error.status, error.code, error.message)
         if claims is None and call.protocol == "query" and call.operation in UNSIGNED_OPERATIONS:
             return self._saml_sign_in(replace(call, service="sts"))
         if claims is None:
@@ -113,16 +126,31 @@ class Gateway:
             return _unknown_key(call)
         if claims.session_token != credentials.session_token:
             return _invalid_token(call)
-        if not signature_matches(raw, claims, credentials.secret_access_key):
-            status = 400 if call.protocol == "json" else 403
-            code = (
-                "InvalidSignatureException" if call.protocol == "json" else "SignatureDoesNotMatch"
+        try:
+            verify_signature(raw, claims, credentials.secret_access_key, datetime.now(timezone.utc))
+        except SigningError as error:
+            return signing_refusal(call, error)
+        backend = moto_backend(self.moto_app, environ, raw.body)
+        if backend not in self._backends_for(call):
+            # moto would hand the request to another service than the one decided on
+            log.info("refused %s %s: moto would route it to %s", raw.method, raw.path, backend)
+            return error_reply(
+                call,
+                400,
+                UNROUTABLE_CODES[call.protocol],
+                f"The sandbox cannot route this {call.service} request as signed; "
+                f"moto would read it as a {backend} call.",
             )
-            return error_reply(call, status, code, BAD_SIGNATURE)
         caller = self.identities.caller(credentials)
         if caller is None:
             return _invalid_token(call)
         return self._dispatch(caller, credentials, call, environ, raw)
+
+    def _backends_for(self, call: ApiCall) -> set[str]:
+        key = (call.service, call.region, call.protocol)
+        if key not in self._expected_backends:
+            self._expected_backends[key] = expected_backends(self.moto_app, *key)
+        return self._expected_backends[key]
 
     def _dispatch(
         self,
@@ -231,6 +259,77 @@ class Gateway:
             (v for k, v in captured["headers"] if k.lower() == "content-type"), "text/plain"
         )
         return Reply(captured["status"], body, content_type, headers)
+
+
+# How each protocol answers a refused signature: (status, code, message or None for the error's).
+SIGNING_REFUSALS: dict[str, dict[str, tuple[int, str, str | None]]] = {
+    "json": {
+        "malformed": (400, "IncompleteSignatureException", None),
+        "host_unsigned": (400, "IncompleteSignatureException", None),
+        "mismatch": (400, "InvalidSignatureException", BAD_SIGNATURE),
+        "content_hash": (400, "InvalidSignatureException", BAD_SIGNATURE),
+        "": (400, "InvalidSignatureException", None),
+    },
+    "query": {
+        "malformed": (400, "IncompleteSignature", None),
+        "host_unsigned": (400, "IncompleteSignature", None),
+        "mismatch": (403, "SignatureDoesNotMatch", BAD_SIGNATURE),
+        "content_hash": (403, "SignatureDoesNotMatch", BAD_SIGNATURE),
+        "": (403, "SignatureDoesNotMatch", None),
+    },
+    "rest": {  # S3
+        "malformed": (400, "AuthorizationHeaderMalformed", None),
+        "skewed": (
+            403,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+        ),
+        "expired": (403, "AccessDenied", None),
+        "expiry_invalid": (400, "AuthorizationQueryParametersError", None),
+        "scope_date": (
+            400,
+            "AuthorizationHeaderMalformed",
+            "The authorization header is malformed; Invalid credential date. "
+            "Date is not the same as X-Amz-Date.",
+        ),
+        "host_unsigned": (403, "AccessDenied", None),
+        "unsigned_header": (
+            403,
+            "AccessDenied",
+            "There were headers present in the request which were not signed",
+        ),
+        "content_hash": (400, "XAmzContentSHA256Mismatch", None),
+        "mismatch": (403, "SignatureDoesNotMatch", S3_BAD_SIGNATURE),
+        "": (403, "AccessDenied", None),
+    },
+}
+
+
+SCOPE_DATE_PRESIGNED = "Invalid credential date. Date is not the same as X-Amz-Date."
+
+
+def signing_refusal(call: ApiCall, error: SigningError) -> Reply:
+    refusals = SIGNING_REFUSALS[call.protocol]
+    status, code, message = refusals.get(error.kind, refusals[""])
+    if call.protocol == "rest" and error.kind in ("malformed", "scope_date") and _presigned(call):
+        status, code = 400, "AuthorizationQueryParametersError"
+        message = None if error.kind == "malformed" else SCOPE_DATE_PRESIGNED
+    return error_reply(call, status, code, message or error.message)
+
+
+def _presigned(call: ApiCall) -> bool:
+    return "X-Amz-Algorithm" in call.params or "AWSAccessKeyId" in call.params
+
+
+def _protocol_guess(raw: RawRequest, service: str, region: str) -> ApiCall:
+    """A malformed signature names no service: answer in the request's apparent protocol."""
+    if raw.headers.get("x-amz-target"):
+        protocol = "json"
+    elif raw.path == "/" and (b"Action=" in raw.body or "Action=" in raw.query):
+        protocol = "query"
+    else:
+        protocol = "rest"
+    return ApiCall(service, "", protocol, dict(parse_qsl(raw.query)), region)
 
 
 def access_denied(call: ApiCall, result: AccessResult) -> Reply:
