@@ -99,6 +99,8 @@ export type IExplanation = Schemas['Explanation'];
 export type IPreflight = Schemas['Preflight'];
 /** A tag the server adds itself, and why. */
 export type ILockedTag = Schemas['LockedTag'];
+/** Why the server adds a tag, decided by the policy engine (the preflight's tagReasons). */
+export type ITagReason = Schemas['TagReason'];
 
 /** POST explain and POST admin/simulate */
 export type IDecisionResult = Schemas['DecisionResult'];

@@ -12,12 +12,11 @@ import { severityCounts } from '../components/IsolationFindings';
 import {
   IDecisionResult,
   IDenialEvent,
-  IExplanation,
   IFinding,
   ISimulateRequest
 } from '../tokens';
-import deleteDenied from './fixtures/explanation-delete-denied.json';
 import { cleanup, render } from './render';
+import { DELETE_DENIED_EXPLANATION } from './serverFixtures';
 
 const trans = nullTranslator.load('studio_abac_ext');
 
@@ -67,8 +66,8 @@ class FakeAdmin implements IAdminAPI {
     this.simulated.push(body);
     return {
       decision: 'implicitDeny',
-      summary: deleteDenied.summary,
-      explanation: deleteDenied as IExplanation
+      summary: DELETE_DENIED_EXPLANATION.summary,
+      explanation: DELETE_DENIED_EXPLANATION
     };
   };
 

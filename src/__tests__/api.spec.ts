@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { accessDeniedOf, StudioAbacAPI, StudioAbacResponseError } from '../api';
-import deleteDenied from './fixtures/explanation-delete-denied.json';
+import { DENIED_DELETE, UNAVAILABLE } from './serverFixtures';
 
 /** What the fake network saw, and what it answers (the network is the boundary we own). */
 interface ICall {
@@ -95,18 +95,7 @@ describe('StudioAbacAPI', () => {
 
   it('turns a 403 into a StudioAbacResponseError carrying the AccessDenied body', async () => {
     // Given the server's answer to a denied delete
-    const body = {
-      error: 'AccessDenied',
-      message:
-        'User: arn:... is not authorized to perform: sagemaker:DeleteExperiment',
-      action: 'sagemaker:DeleteExperiment',
-      resource:
-        'arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1',
-      caller:
-        'arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker',
-      explanation: deleteDenied,
-      nextStep: 'Ask a member of TeamA.'
-    };
+    const body = DENIED_DELETE;
     const { api } = apiAnswering(403, body);
     // When the delete is attempted
     const error = await api
@@ -133,13 +122,10 @@ describe('StudioAbacAPI', () => {
     expect(e1.field).toBe('name');
     expect(e1.accessDenied).toBeNull();
 
-    const down = apiAnswering(503, {
-      error: 'AwsUnavailable',
-      message: 'SageMaker is not answering.',
-      retryAfter: 5
-    });
+    const down = apiAnswering(503, UNAVAILABLE);
     const e2 = await down.api.identity().catch(e => e);
-    expect(e2.retryAfter).toBe(5);
+    expect(e2.retryAfter).toBe(UNAVAILABLE.retryAfter);
+    expect(e2.message).toBe(UNAVAILABLE.message);
   });
 
   it('keeps a non-JSON error readable', async () => {

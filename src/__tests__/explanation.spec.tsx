@@ -14,31 +14,22 @@ import {
   statementsToShow
 } from '../components/ExplanationView';
 import { IAccessDeniedBody, IExplanation } from '../tokens';
-import createAllowed from './fixtures/explanation-create-allowed.json';
-import deleteDenied from './fixtures/explanation-delete-denied.json';
-import deleteUntagged from './fixtures/explanation-delete-untagged-denied.json';
 import { buttonByName, cleanup, clickButton, render } from './render';
+import {
+  CREATE_ALLOWED_EXPLANATION,
+  DELETE_DENIED_EXPLANATION,
+  DENIED_DELETE,
+  DENIED_POLICIES_UNKNOWN,
+  UNTAGGED_EXPLANATION
+} from './serverFixtures';
 
 const trans = nullTranslator.load('studio_abac_ext');
-// The fixtures are the policy engine's own output (Decision.to_dict()) for the document's policies.
-const denied = deleteDenied as IExplanation;
-const allowed = createAllowed as IExplanation;
-// A guard Deny on another team's resources, holding for an experiment with no team tag
-// (written by fixtures/generate_fixtures.py).
-const untagged = deleteUntagged as IExplanation;
-
-const ACCESS_DENIED: IAccessDeniedBody = {
-  error: 'AccessDenied',
-  message:
-    'User: arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker is not authorized to perform: sagemaker:DeleteExperiment on resource: arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1',
-  action: 'sagemaker:DeleteExperiment',
-  resource:
-    'arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1',
-  caller:
-    'arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker',
-  explanation: denied,
-  nextStep: 'Only members of TeamA can delete it: ask its owner usera1.'
-};
+// The server's own answers for Team B (scripts/write_jest_fixtures.py).
+const denied = DELETE_DENIED_EXPLANATION;
+const allowed = CREATE_ALLOWED_EXPLANATION;
+// A guard Deny on another team's resources, holding for an experiment with no team tag.
+const untagged = UNTAGGED_EXPLANATION;
+const ACCESS_DENIED: IAccessDeniedBody = DENIED_DELETE;
 
 afterEach(cleanup);
 
@@ -125,7 +116,7 @@ describe('Deny only for a missing key', () => {
       'DenyDeletesOutsideYourTeam'
     );
     expect(item?.textContent).toContain(
-      'in policy team-guard (lines 4 to 14), for the missing'
+      'in policy policy-4 (lines 4 to 14), for the missing'
     );
     expect(item?.querySelector('li')?.textContent).toBe(
       'sagemaker:ResourceTag/team: The resource has no team tag: ask its owner or an admin to tag it, then try again.'
@@ -210,8 +201,12 @@ describe('Access denied', () => {
     );
   });
 
-  it('still explains itself when the policies could not be read', () => {
-    const body = { ...ACCESS_DENIED, explanation: null };
+  it('shows the server summary and why the policies are unknown when it cannot explain', () => {
+    // Given the server's 403 for a caller whose policies could not be read
+    const body = DENIED_POLICIES_UNKNOWN;
+    expect(body.explanation).toBeNull();
+    expect(body.policies?.known).toBe(false);
+    // When the dialog shows it
     const node = render(
       <AccessDeniedBody
         body={body}
@@ -220,12 +215,41 @@ describe('Access denied', () => {
         copy={() => undefined}
       />
     );
-    expect(node.textContent).toContain('could not read the policies');
+    // Then its headline is the server's summary, not a generic sentence
+    expect(node.querySelector('.jp-StudioAbac-summary')?.textContent).toBe(
+      body.summary
+    );
+    // And Why names the failed policy source and its reason, then AWS's words
+    const why = node.querySelector('[aria-labelledby="jp-StudioAbac-why"]');
+    const origin = why?.querySelector('.jp-StudioAbac-policyOrigin');
+    expect(origin?.textContent).toContain('Policies unknown');
+    expect(origin?.textContent).toContain('1 policy source could not answer');
+    expect(origin?.querySelector('li')?.textContent).toBe(
+      'iam: IAM: iam:GetRole failed (AccessDenied)'
+    );
+    expect(why?.textContent).toContain('could not read the policies');
+    expect(why?.querySelector('blockquote')?.textContent).toBe(body.message);
     expect(
       buttonByName(node, 'Copy details for a support ticket')
     ).toBeTruthy();
-    expect(accessDeniedDetails(body, null)).toContain(
-      'What you can do: Only members of TeamA'
+    // And the ticket text carries the summary and the policies' status
+    const details = accessDeniedDetails(body, null);
+    expect(details).toContain(`Summary: ${body.summary}`);
+    expect(details).toContain(
+      'Policies unknown: IAM: iam:GetRole failed (AccessDenied)'
+    );
+    expect(details).toContain(`What you can do: ${body.nextStep}`);
+  });
+
+  it('says where the policies of an explained denial were read from', () => {
+    const node = render(
+      <AccessDeniedBody body={ACCESS_DENIED} request={null} trans={trans} />
+    );
+    expect(
+      node.querySelector('.jp-StudioAbac-policyOrigin')?.textContent
+    ).toContain(`read from ${ACCESS_DENIED.policies?.source}`);
+    expect(accessDeniedDetails(ACCESS_DENIED, null)).toContain(
+      `Policies read from: ${ACCESS_DENIED.policies?.source}`
     );
   });
 });

@@ -10,32 +10,14 @@ import {
   preflightSentence
 } from '../components/NewExperimentDialog';
 import { INewExperiment, IPreflight, IResource } from '../tokens';
-import createAllowed from './fixtures/explanation-create-allowed.json';
 import { experiment, TEAM_B_IDENTITY } from './resourceFixtures';
+import { PREFLIGHT } from './serverFixtures';
 import { buttonByName } from './render';
 
 const trans = nullTranslator.load('studio_abac_ext');
 
-const LOCKED = [
-  {
-    key: 'team',
-    value: 'TeamB',
-    reason: "added from your role's team tag; your policies require it"
-  },
-  {
-    key: 'studiouserid',
-    value: 'userb1',
-    reason: 'added from your Studio user profile tag'
-  }
-];
-
-const ALLOWED: IPreflight = {
-  decision: 'allowed',
-  summary: createAllowed.summary,
-  tags: { team: 'TeamB', studiouserid: 'userb1' },
-  lockedTags: LOCKED,
-  explanation: createAllowed as IPreflight['explanation']
-};
+// The server's preflight of a new experiment for Team B (scripts/write_jest_fixtures.py).
+const ALLOWED: IPreflight = PREFLIGHT;
 
 /** The server as the dialog sees it: preflight answers ALLOWED; create answers `createResult`. */
 class FakeExperimentsServer implements INewExperimentAPI {
@@ -136,19 +118,35 @@ describe('New experiment dialog', () => {
     expect(body.isValid).toBe(true);
   });
 
-  it('shows the team and owner tags locked, with why', () => {
+  it('shows the team and owner tags locked, with why the engine says each is added', async () => {
+    // Given the dialog opened by Team B's user, before the preflight answers
     body = new NewExperimentBody(
       new FakeExperimentsServer(),
       TEAM_B_IDENTITY,
       trans
     );
     const node = show(body);
-    const locked = node.querySelector('[aria-label="Tags added for you"]');
-    expect(locked?.textContent).toContain('team = TeamB');
-    expect(locked?.textContent).toContain(
-      "added from your role's team tag; your policies require it"
-    );
-    expect(locked?.textContent).toContain('studiouserid = userb1');
+    const locked = () =>
+      Array.from(
+        node.querySelectorAll('[aria-label="Tags added for you"] li')
+      ).map(li => li.textContent);
+    // Then both tags show where their values come from, and nothing claims they are required
+    expect(locked()).toEqual([
+      "team = TeamB added from your Studio user profile's tag",
+      "studiouserid = userb1 added from your Studio user profile's tag"
+    ]);
+    // When the server's preflight answers (its engine: the create needs team, not studiouserid)
+    expect(ALLOWED.tagReasons.team.required).toBe(true);
+    expect(ALLOWED.tagReasons.studiouserid.required).toBe(false);
+    body.name = 'x';
+    await act(() => body.runPreflight());
+    rerender(body);
+    // Then the team tag names the statement that requires it, the owner tag says what it is for
+    expect(locked()).toEqual([
+      "team = TeamB added from your Studio user profile's tag; required by team-3-studio-developer/AmazonSageMakerCreate",
+      "studiouserid = userb1 added from your Studio user profile's tag; added so admins can see who made it"
+    ]);
+    expect(node.textContent).not.toContain('your policies require it');
   });
 
   it('adds, validates and removes extra tag rows', () => {

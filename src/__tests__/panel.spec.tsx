@@ -15,6 +15,7 @@ import {
   PagedResources,
   TEAM_B_IDENTITY
 } from './resourceFixtures';
+import { UNAVAILABLE } from './serverFixtures';
 import { buttonByName, cleanup, clickButton, render } from './render';
 
 const trans = nullTranslator.load('studio_abac_ext');
@@ -62,7 +63,10 @@ describe('ResourcesPanel', () => {
     const header = node.querySelector('[aria-label="Signed in as"]');
     expect(header?.textContent).toContain('userb1');
     expect(header?.textContent).toContain('TeamB');
-    expect(header?.textContent).toContain("from your role's team tag");
+    // (the sandbox's Studio persona: its team comes from the user profile's tag)
+    expect(header?.textContent).toContain(
+      "from your Studio user profile's tag"
+    );
   });
 
   it('names the policy source and lists the sources tried before it', () => {
@@ -132,12 +136,15 @@ describe('ResourcesPanel', () => {
     );
   });
 
-  it('shows no skipped sources for a server that does not send them', () => {
-    // Given the identity of an older server (no `skipped`)
+  it('shows no skipped sources when the first source answered', () => {
+    // Given the server's identity, whose policies came from the first source tried
+    expect(TEAM_B_IDENTITY.policies.skipped).toEqual([]);
     const node = render(
       <IdentityHeader identity={TEAM_B_IDENTITY} error={null} trans={trans} />
     );
-    expect(node.textContent).toContain('Policies read from iam');
+    expect(node.textContent).toContain(
+      `Policies read from ${TEAM_B_IDENTITY.policies.source}`
+    );
     expect(node.querySelector('details')).toBeNull();
   });
 
@@ -272,22 +279,20 @@ describe('ResourcesPanel', () => {
     expect(node.textContent).toContain('Create one with "New experiment".');
 
     const failing = new PagedResources([], 10);
+    // (the server's 503 when AWS cannot be reached)
     failing.failNext = new StudioAbacResponseError(
       new Response(null, { status: 503 }),
-      {
-        error: 'AwsUnavailable',
-        message: 'SageMaker is not answering.',
-        retryAfter: 7
-      }
+      UNAVAILABLE
     );
     const broken = new ResourcesModel(failing);
     await broken.refresh();
     const node2 = render(
       <ResourcesPanel model={broken} actions={actions} trans={trans} />
     );
-    expect(node2.querySelector('[role="alert"]')?.textContent).toContain(
-      'SageMaker is not answering. Try again in 7 seconds.'
-    );
+    // The server's advice shows once, as the server words it
+    const alert = node2.querySelector('[role="alert"]')?.textContent ?? '';
+    expect(alert).toContain(UNAVAILABLE.message);
+    expect(alert.match(/try again in \d+ seconds/gi)).toHaveLength(1);
     clickButton(node2, 'Try again');
     expect(actions.calls).toContain('refresh');
     expect(buttonByName(node2, 'New experiment')).toBeTruthy();

@@ -2,20 +2,9 @@
  * Resources and identities shaped exactly like the REST contract's JSON, for the tests.
  */
 import { IIdentity, IResource, IResourcePage, IResourceQuery } from '../tokens';
+import { TEAM_B_IDENTITY } from './serverFixtures';
 
-export const TEAM_B_IDENTITY: IIdentity = {
-  arn: 'arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker',
-  account: '123456789012',
-  principalType: 'AssumedRole',
-  userName: null,
-  roleName: 'SageMakerStudioDeveloperTeamBRole',
-  sessionName: 'SageMaker',
-  team: { value: 'TeamB', source: 'role-tag', reason: null },
-  studioUserId: { value: 'userb1', source: 'user-profile-tag', reason: null },
-  studio: { domainId: 'd-abc', userProfileName: 'userb1', spaceName: null },
-  tagKeys: { team: 'team', user: 'studiouserid' },
-  policies: { known: true, source: 'iam', reason: null, skipped: [] }
-};
+export { TEAM_B_IDENTITY };
 
 export function experiment(
   name: string,

@@ -10,6 +10,7 @@ import React, { useState } from 'react';
 import { StudioAbacResponseError } from '../api';
 import { IAccessDeniedBody } from '../tokens';
 import { ExplanationView } from './ExplanationView';
+import { PolicyOriginLine } from './PolicyOrigin';
 
 /** What the user asked for, in words, for the support ticket (e.g. "Delete experiment x"). */
 export interface IRequestDescription {
@@ -37,6 +38,19 @@ export function accessDeniedDetails(
   }
   lines.push('', 'AWS message:', body.message);
   const explanation = body.explanation;
+  if (body.policies) {
+    lines.push(
+      body.policies.known
+        ? `Policies read from: ${body.policies.source}`
+        : `Policies unknown: ${body.policies.reason ?? 'no policy source answered'}`
+    );
+    for (const s of body.policies.skipped) {
+      lines.push(`- skipped ${s.source}: ${s.reason}`);
+    }
+  }
+  if (!explanation && body.summary) {
+    lines.push('', `Summary: ${body.summary}`);
+  }
   if (explanation) {
     lines.push('', `Explanation: ${explanation.summary}`);
     const statements =
@@ -69,10 +83,14 @@ export function AccessDeniedBody(props: {
     <div className="jp-StudioAbac-denied">
       <p className="jp-StudioAbac-summary">
         {body.explanation?.summary ??
+          body.summary ??
           trans.__('You may not run %1 on %2.', body.action, body.resource)}
       </p>
       <section aria-labelledby="jp-StudioAbac-why">
         <h3 id="jp-StudioAbac-why">{trans.__('Why')}</h3>
+        {body.policies && (
+          <PolicyOriginLine origin={body.policies} trans={trans} />
+        )}
         {body.explanation ? (
           <ExplanationView
             explanation={body.explanation}
@@ -80,11 +98,16 @@ export function AccessDeniedBody(props: {
             showSummary={false}
           />
         ) : (
-          <p>
-            {trans.__(
-              'The extension could not read the policies that apply to you, so it cannot say which statement refused. AWS said:'
-            )}
-          </p>
+          <>
+            <p>
+              {trans.__(
+                'The extension could not read the policies that apply to you, so it cannot say which statement refused. AWS said:'
+              )}
+            </p>
+            <blockquote className="jp-StudioAbac-muted">
+              {body.message}
+            </blockquote>
+          </>
         )}
       </section>
       <section aria-labelledby="jp-StudioAbac-next">
@@ -153,12 +176,9 @@ export async function showRequestError(
 export function errorMessage(error: unknown, trans: TranslationBundle): string {
   if (error instanceof StudioAbacResponseError) {
     switch (error.code) {
+      // The server's message ends with what to do and when to retry (retryAfter, in words).
       case 'AwsUnavailable':
-        return trans.__(
-          '%1 Try again in %2 seconds.',
-          error.message,
-          error.retryAfter ?? 30
-        );
+        return error.message;
       case 'TeamUnknown':
         return trans.__(
           '%1 Ask your administrator to tag your Studio execution role with your team.',

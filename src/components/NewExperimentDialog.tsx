@@ -22,9 +22,17 @@ import {
   validateExperimentName,
   validateTags
 } from '../awsRules';
-import { IIdentity, INewExperiment, IPreflight, IResource } from '../tokens';
+import {
+  AttributeSource,
+  IIdentity,
+  INewExperiment,
+  IPreflight,
+  IResource,
+  ITagReason
+} from '../tokens';
 import { errorMessage, showAccessDenied } from './AccessDenied';
 import { ExplanationView } from './ExplanationView';
+import { sourceLabel } from './ResourcesPanel';
 
 /** The subset of the API the dialog uses. */
 export type INewExperimentAPI = Pick<
@@ -37,6 +45,26 @@ type PreflightState =
   | { kind: 'checking' }
   | { kind: 'done'; result: IPreflight }
   | { kind: 'failed'; message: string };
+
+/** A tag the server adds, where its value comes from and (once the preflight answers) why. */
+export interface ILockedTagView {
+  key: string;
+  value: string;
+  /** Where the value comes from ("from your role's team tag"), when the identity says. */
+  origin: string | null;
+  why: ITagReason | null;
+}
+
+/** "added from your role's team tag; required by team-3-studio-developer/AmazonSageMakerCreate" */
+export function lockedTagReason(
+  tag: ILockedTagView,
+  trans: TranslationBundle
+): string {
+  const added = tag.origin
+    ? trans.__('added %1', tag.origin)
+    : trans.__('added by the server');
+  return tag.why ? trans.__('%1; %2', added, tag.why.text) : added;
+}
 
 /** The sentence under the preflight: which statement allows it, or why not. */
 export function preflightSentence(
@@ -79,29 +107,44 @@ export class NewExperimentBody extends ReactWidget {
     return this.created;
   }
 
-  /** The keys the server adds itself, from the preflight or, before it answers, from the identity. */
-  get lockedTags(): { key: string; value: string; reason: string }[] {
+  /**
+   * The keys the server adds itself, from the preflight or, before it answers, from the
+   * identity; `why` is the engine's verdict from the preflight's tagReasons ("required by
+   * <policy>/<statement>" or "added so admins can see who made it"), null until it answers.
+   */
+  get lockedTags(): ILockedTagView[] {
+    const identity = this._identity;
+    const keys = identity?.tagKeys ?? { team: 'team', user: 'studiouserid' };
+    const origin = (source: AttributeSource | undefined): string | null =>
+      source ? sourceLabel(source, this._trans) : null;
+    const origins: Record<string, string | null> = {
+      [keys.team]: origin(identity?.team.source),
+      [keys.user]: origin(identity?.studioUserId.source)
+    };
     if (
       this.preflight.kind === 'done' &&
       this.preflight.result.lockedTags.length > 0
     ) {
-      return this.preflight.result.lockedTags;
+      const reasons = this.preflight.result.tagReasons;
+      return this.preflight.result.lockedTags.map(tag => ({
+        key: tag.key,
+        value: tag.value,
+        origin: origins[tag.key] ?? null,
+        why: reasons[tag.key] ?? null
+      }));
     }
-    const keys = this._identity?.tagKeys ?? {
-      team: 'team',
-      user: 'studiouserid'
-    };
-    const reason = this._trans.__(
-      "added from your role's team tag; your policies require it"
-    );
     return [
-      { key: keys.team, value: this._identity?.team.value ?? '?', reason },
+      {
+        key: keys.team,
+        value: identity?.team.value ?? '?',
+        origin: origins[keys.team],
+        why: null
+      },
       {
         key: keys.user,
-        value: this._identity?.studioUserId.value ?? '?',
-        reason: this._trans.__(
-          'added from your Studio user id, so others see the owner'
-        )
+        value: identity?.studioUserId.value ?? '?',
+        origin: origins[keys.user],
+        why: null
       }
     ];
   }
@@ -430,7 +473,9 @@ function NewExperimentForm(props: {
               <code>
                 {tag.key} = {tag.value}
               </code>{' '}
-              <span className="jp-StudioAbac-muted">{tag.reason}</span>
+              <span className="jp-StudioAbac-muted">
+                {lockedTagReason(tag, trans)}
+              </span>
             </li>
           ))}
         </ul>

@@ -72,6 +72,15 @@ test.describe('Team resources sidebar', () => {
     await expect(dialog.getByRole('status', { name: 'Policy check' })).toContainText(
       'Allowed by statement AmazonSageMakerCreate'
     );
+    // And, as the engine decided it, why each locked tag is added
+    const locked = dialog.getByRole('region', { name: 'Tags added for you' });
+    await expect(locked.getByRole('listitem').filter({ hasText: 'team = TeamB' })).toContainText(
+      'required by team-3-studio-developer/AmazonSageMakerCreate'
+    );
+    await expect(
+      locked.getByRole('listitem').filter({ hasText: 'studiouserid = userb1' })
+    ).toContainText('added so admins can see who made it');
+    await expect(locked).not.toContainText('your policies require it');
     await screenshot(dialog, testInfo, 'new-experiment-dialog');
     await dialog.getByRole('button', { name: 'Create' }).click();
     await expect(dialog).toHaveCount(0);
