@@ -13,7 +13,7 @@ LAB_PORT ?= 8888
 SANDBOX_PORT ?= 5000
 
 PY_PATHS := $(wildcard studio_abac_ext tests benchmarks scripts)
-TS_SOURCES := $(shell find src style schema -type f 2>/dev/null) package.json tsconfig.json
+TS_SOURCES := $(shell find src style schema -type f -not -path "src/generated/*" 2>/dev/null) package.json tsconfig.json studio_abac_ext/openapi.yaml
 
 .PHONY: help setup demo lab test lint format clean check-python check-ts pytest jest ui-tests check-auth check-wheel
 
