@@ -8,10 +8,12 @@ the server do not share an event loop; it acts as UserA1 against the session's s
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import secrets
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -83,9 +85,23 @@ def live_server(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> I
         log.close()
 
 
+# The reduced run of `make test`; `make fuzz` sets STUDIO_ABAC_FUZZ_EXAMPLES for the full one and
+# STUDIO_ABAC_FUZZ_COUNTS to a file that receives the answers' statuses per route.
+EXAMPLES = int(os.environ.get("STUDIO_ABAC_FUZZ_EXAMPLES", "25"))
+STATUSES: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def status_counts() -> Iterator[None]:
+    yield
+    target = os.environ.get("STUDIO_ABAC_FUZZ_COUNTS")
+    if target:
+        Path(target).write_text(json.dumps(dict(sorted(STATUSES.items())), indent=1) + "\n")
+
+
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,
@@ -96,4 +112,5 @@ def test_every_endpoint_answers_random_input_as_documented(case, live_server):
     # Then no answer is a 5xx, and each matches the documented status, type and schema
     # The scheme's header is generated at random; authentication is tested elsewhere.
     case.headers = {**(case.headers or {}), "Authorization": f"token {live_server['token']}"}
-    case.call_and_validate(base_url=live_server["base_url"], checks=CHECKS)
+    response = case.call_and_validate(base_url=live_server["base_url"], checks=CHECKS)
+    STATUSES[f"{case.method} {case.path} {response.status_code}"] += 1
