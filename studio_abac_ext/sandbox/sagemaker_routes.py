@@ -77,7 +77,16 @@ class SageMakerRoutes:
                 return error_reply(call, 400, "ValidationException", message)
 
     def _forward(self, call: ApiCall, forward: Callable[[], Reply]) -> Reply:
-        reply = forward()
+        try:
+            reply = forward()
+        except NotImplementedError:
+            # moto raises for operations it lacks; AWS answers an unknown one at once, as here.
+            return error_reply(
+                call,
+                400,
+                "UnknownOperationException",
+                f"The sandbox does not implement sagemaker:{call.operation}.",
+            )
         if reply.status >= 500:
             # moto answers operations it lacks with a 500; AWS never would for a valid call.
             log.info("moto failed on sagemaker:%s (%s)", call.operation, reply.body[:200])

@@ -85,6 +85,13 @@ def search(store: StudioStore, params: dict[str, Any], actor: Actor) -> dict[str
     chunk, token = page(found, params, default_size=DEFAULT_PAGE_SIZE)
     name = RESULT_NAMES.get(str(resource), str(resource))
     reply: dict[str, Any] = {"Results": [{name: record} for record in chunk]}
+    # Exact when every match was read; otherwise a lower bound, as AWS says for large counts
+    # (counting all would build every record, which paging avoids).
+    exact = needed is None or len(found) < needed
+    reply["TotalHits"] = {
+        "Value": len(found),
+        "Relation": "EqualTo" if exact else "GreaterThanOrEqualTo",
+    }
     return {**reply, "NextToken": token} if token else reply
 
 
@@ -345,6 +352,9 @@ def _compare(actual: Any, operator: str, expected: Any) -> bool:
 
 
 def _comparable(actual: Any, expected: Any) -> tuple[Any, Any]:
+    if isinstance(actual, dict) and ("NumberValue" in actual or "StringValue" in actual):
+        # A trial component parameter: a number compares as a number, a string as a string.
+        actual = actual["NumberValue"] if "NumberValue" in actual else str(actual["StringValue"])
     if isinstance(actual, datetime):
         return actual.timestamp(), _as_timestamp(expected)
     if isinstance(actual, (int, float)) and not isinstance(actual, bool):

@@ -1,0 +1,96 @@
+"""Where the sandbox answers as AWS does for what real clients send (boto3 over HTTP)."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from studio_abac_ext.sandbox import Sandbox
+
+NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+@pytest.mark.parametrize(
+    ("operation", "params"),
+    [
+        ("list_spaces", {}),
+        ("list_associations", {}),
+        ("list_actions", {}),
+        ("list_artifacts", {}),
+        ("list_contexts", {}),
+        ("list_images", {}),
+        ("list_studio_lifecycle_configs", {}),
+        ("list_code_repositories", {}),
+    ],
+)
+def test_an_unimplemented_operation_answers_unknown_operation_at_once(
+    fresh_sandbox: Sandbox, operation: str, params: dict[str, str]
+) -> None:
+    # Given the admin, whose policies allow SageMaker reads
+    sagemaker = fresh_sandbox.session_for("admin").client("sagemaker", config=NO_RETRIES)
+    # When it calls an operation the sandbox does not implement
+    with pytest.raises(ClientError) as caught:
+        getattr(sagemaker, operation)(**params)
+    # Then the answer is the JSON protocol's UnknownOperationException (a 400 clients do not
+    # retry), never a 500 with an XML body
+    response = caught.value.response
+    assert response["Error"]["Code"] == "UnknownOperationException"
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["ResponseMetadata"].get("RetryAttempts", 0) == 0
+
+
+def test_get_session_token_needs_no_permission(fresh_sandbox: Sandbox) -> None:
+    # Given usera1, whose only policy allows CreatePresignedDomainUrl
+    sts = fresh_sandbox.session_for("usera1").client("sts")
+    # When it asks for a session token (AWS: "No permissions are required")
+    credentials = sts.get_session_token(DurationSeconds=900)["Credentials"]
+    # Then it gets credentials that act as usera1 itself
+    session_sts = fresh_sandbox.session_for("usera1").client(
+        "sts",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    assert session_sts.get_caller_identity()["Arn"].endswith(":user/usera1")
+
+
+def test_get_session_token_refuses_role_session_credentials(fresh_sandbox: Sandbox) -> None:
+    sts = fresh_sandbox.session_for("usera1@studio").client("sts")
+    with pytest.raises(ClientError) as caught:
+        sts.get_session_token()
+    assert caught.value.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_search_returns_total_hits(fresh_sandbox: Sandbox) -> None:
+    sagemaker = fresh_sandbox.session_for("admin").client("sagemaker")
+    team_a = {"Filters": [{"Name": "Tags.team", "Operator": "Equals", "Value": "TeamA"}]}
+    result = sagemaker.search(Resource="Experiment", SearchExpression=team_a)
+    assert result["TotalHits"] == {"Value": 2, "Relation": "EqualTo"}
+    first = sagemaker.search(Resource="Experiment", SearchExpression=team_a, MaxResults=1)
+    assert first["TotalHits"]["Relation"] == "GreaterThanOrEqualTo"
+
+
+def test_search_on_parameters_compares_numbers_as_numbers(fresh_sandbox: Sandbox) -> None:
+    # Given trial components with a numeric and a string parameter
+    sagemaker = fresh_sandbox.session_for("usera1@studio").client("sagemaker")
+    team_a = [{"Key": "team", "Value": "TeamA"}]
+    for name, rate, kind in (("lr-small", 9, "adam"), ("lr-large", 10, "sgd")):
+        sagemaker.create_trial_component(
+            TrialComponentName=name,
+            Tags=team_a,
+            Parameters={"rate": {"NumberValue": rate}, "optimizer": {"StringValue": kind}},
+        )
+
+    def names(name: str, operator: str, value: str) -> list[str]:
+        found = sagemaker.search(
+            Resource="ExperimentTrialComponent",
+            SearchExpression={"Filters": [{"Name": name, "Operator": operator, "Value": value}]},
+        )
+        return sorted(r["TrialComponent"]["TrialComponentName"] for r in found["Results"])
+
+    # When Search compares Parameters.rate with 9.5, then Parameters.optimizer with "b"
+    # Then 10 > 9.5 as numbers (as strings "10" < "9.5"), and "sgd" > "b" as strings
+    assert names("Parameters.rate", "GreaterThan", "9.5") == ["lr-large"]
+    assert names("Parameters.rate", "Equals", "10.0") == ["lr-large"]
+    assert names("Parameters.optimizer", "GreaterThan", "b") == ["lr-large"]
