@@ -11,7 +11,7 @@ How a principal is named matters for the decision (AWS's evaluation logic):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from .arns import arn_account, role_of_session, without_role_path
@@ -49,3 +49,20 @@ def match_principal(
         if kind is not None and (best is None or _STRENGTH[kind] > _STRENGTH[best]):
             best = kind
     return best
+
+
+def not_principal_exempts(entries: Sequence[PrincipalEntry], principal_arn: str | None) -> bool:
+    """Whether a NotPrincipal list spares the caller: its own ARN (or, for a role session,
+    its role's) is listed, or ``"*"``. An account entry alone spares no one: in AWS's example
+    "all principals except the user named Bob" are denied although Bob's account is listed.
+    AWS "might validate the account first": whether an unlisted account denies a listed
+    principal is left open (docs/engine.md); we spare it."""
+    if principal_arn is None:
+        return False
+    role = role_of_session(principal_arn)
+    for entry in entries:
+        if entry.kind == "*" or entry.value == principal_arn:
+            return True
+        if role is not None and entry.kind == "AWS" and without_role_path(entry.value) == role:
+            return True
+    return False

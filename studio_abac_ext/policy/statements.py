@@ -9,7 +9,7 @@ from .conditions import evaluate_clause
 from .explanation import ConditionTrace, StatementTrace
 from .matching import compile_resource_glob
 from .model import Policy, Statement
-from .principals import GrantKind, match_principal
+from .principals import GrantKind, match_principal, not_principal_exempts
 from .variables import NormalizedContext
 
 Status = Literal["applies", "no", "unevaluable"]
@@ -72,9 +72,10 @@ def _principal(statement: Statement, request: PreparedRequest) -> tuple[bool, Gr
         # that has a permissions boundary policy attached, regardless of the values specified
         # in the NotPrincipal element."
         return True, None
-    grant = match_principal(statement.principals, request.principal_arn)
     if statement.not_principal:
-        return grant is None, ("direct" if grant is None else None)
+        exempt = not_principal_exempts(statement.principals, request.principal_arn)
+        return not exempt, (None if exempt else "direct")
+    grant = match_principal(statement.principals, request.principal_arn)
     return grant is not None, grant
 
 

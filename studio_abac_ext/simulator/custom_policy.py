@@ -1,8 +1,10 @@
 """``SimulateCustomPolicy`` in AWS's own shapes: input fields and EvaluationResults.
 
 AWS's fields: PolicyInputList, PermissionsBoundaryPolicyInputList, ResourcePolicy,
-ActionNames, ResourceArns, CallerArn, ContextEntries (ResourceOwner, ResourceHandlingOption,
-MaxItems and Marker are accepted and ignored). Ours: SessionPolicyInputList and
+ActionNames, ResourceArns, CallerArn, ContextEntries, ResourceOwner (the account owning
+resources whose ARN names none: a resource of another account than the caller's needs its
+resource policy to allow); ResourceHandlingOption, MaxItems and Marker are accepted and
+ignored. Ours: SessionPolicyInputList and
 ServiceControlPolicyInputList (a list of levels, each a list of policy strings). The output
 adds ``Explanation`` (our ``Decision.to_dict()``) unless explanations are turned off.
 
@@ -53,6 +55,7 @@ POLICY_FIELDS = (
 )
 """The input fields that carry policies: what a batch of inputs usually repeats."""
 _ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$")
+_RESOURCE_OWNER = re.compile(r"arn:[a-z-]+:iam::\d{12}:root|\d{12}")
 _CONTEXT_TYPES = ("string", "numeric", "boolean", "date", "ip", "binary")
 
 
@@ -234,11 +237,12 @@ class SimulationCalls:
     resources: tuple[str, ...]
     caller: str | None
     context: dict[str, ContextValue]
+    resource_owner: str | None = None
 
     def requests(self) -> list[Request]:
         """AWS's fan-out, action by action; the requests share one context object."""
         return [
-            Request(action, resource, self.caller, self.context)
+            Request(action, resource, self.caller, self.context, self.resource_owner)
             for action in self.actions
             for resource in self.resources
         ]
@@ -267,7 +271,12 @@ def calls_from_input(payload: Mapping[str, Any]) -> SimulationCalls:
     if caller is not None and not isinstance(caller, str):
         raise SimulationInputError("CallerArn", "must be a string")
     context = context_from_entries(payload.get("ContextEntries"))
-    return SimulationCalls(tuple(actions), tuple(resources), caller, context)
+    owner = payload.get("ResourceOwner")
+    if owner is not None and not (isinstance(owner, str) and _RESOURCE_OWNER.fullmatch(owner)):
+        raise SimulationInputError(
+            "ResourceOwner", "must be an account ARN (arn:aws:iam::123456789012:root) or ID"
+        )
+    return SimulationCalls(tuple(actions), tuple(resources), caller, context, owner)
 
 
 def simulate_custom_policy(
