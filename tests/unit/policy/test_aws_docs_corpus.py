@@ -61,6 +61,7 @@ def test_the_corpus_is_large_and_every_case_names_its_source_and_sentence() -> N
     assert len(CASES) >= 60
     for source, name, case in CASES:
         assert source.startswith("https://docs.aws.amazon.com/IAM/"), name
+        assert case.get("sentence_source", source).startswith("https://docs.aws.amazon.com/IAM/")
         assert len(case["sentence"]) > 20, name
         assert case["expected"] in DECISIONS, name
     assert len({name for _, name, _ in CASES}) == len(CASES)
