@@ -14,7 +14,13 @@ from .audit import AuditLog
 from .authorization import AccessCheck, AccessResult, Authorizer
 from .federation import IdpRoutes
 from .identity import Caller, Credentials, IdentityDirectory
-from .moto_reading import check_request_target, expected_backends, moto_backend, moto_view
+from .moto_reading import (
+    check_request_target,
+    expected_backends,
+    moto_backend,
+    moto_view,
+    s3_address,
+)
 from .protocol import ApiCall, ProtocolError, Reply, error_reply, json_reply, query_reply, read_call
 from .rest_actions import iam_check, other_check, s3_check
 from .sagemaker_routes import SageMakerRoutes
@@ -192,7 +198,11 @@ class Gateway:
         if call.service == "iam":
             check = iam_check(call, self.identities.account_id)
         elif call.service == "s3":
-            check = s3_check(raw.method, raw.path, raw.query, call.region)
+            try:
+                bucket, key = s3_address(raw.headers.get("host", ""), raw.path)
+            except ProtocolError as error:
+                return error_reply(call, error.status, error.code, error.message)
+            check = s3_check(raw.method, bucket, key, raw.query, call.region)
         else:
             check = other_check(call)
         denied = self.decide(caller, call, check)

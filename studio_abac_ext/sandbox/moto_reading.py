@@ -10,9 +10,11 @@ not read them as two different calls. Each rule below names what moto does that 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl
+from urllib.parse import parse_qs, parse_qsl, unquote
 
 from .protocol import ProtocolError
 
@@ -21,6 +23,8 @@ from .protocol import ProtocolError
 INTERNAL_PREFIXES = ("/moto-api", "/favicon.ico", "/latest/meta-data/", "/latest/api/")
 # SageMaker's signing name also covers these REST backends, chosen by moto from the path.
 SAGEMAKER_REST_BACKENDS = ("sagemakermetrics", "sagemakerruntime")
+# Bucket names as moto's S3 URL patterns match them (legacy names allow capitals, underscores).
+BUCKET_NAME = re.compile(r"[A-Za-z0-9._-]{1,255}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ def check_request_target(environ: dict[str, Any]) -> None:
         )
     decoded = str(environ.get("PATH_INFO", "/"))
     raw_path = raw_uri.split("?", 1)[0]
+    if raw_path.startswith("//"):
+        # read as a network path by URL parsers; moto strips the slashes from S3's bucket only
+        raise ProtocolError("InvalidURI", "The request path must not start with '//'.")
     if any(path.startswith(INTERNAL_PREFIXES) for path in (decoded, raw_path)):
         raise ProtocolError(
             "NotFound",
@@ -99,6 +106,30 @@ def expected_backends(dispatcher: Any, service: str, region: str, protocol: str)
         if protocol == "rest":
             return {str(backend), *SAGEMAKER_REST_BACKENDS}
     return {str(backend)} if backend else set()
+
+
+def s3_address(host: str, raw_path: str) -> tuple[str, str]:
+    """(bucket, key) of an S3 request as moto's S3Response reads them: virtual-hosted when its
+    subdomain_based_buckets says so (then from the Host), else the path's first segment."""
+    from moto.s3.responses import S3Response
+    from moto.s3.utils import bucket_name_from_url
+
+    def refuse(code: str, message: str) -> ProtocolError:
+        return ProtocolError(code, message, protocol="rest")
+
+    if ".s3-accesspoint." in host or "s3-control" in host:
+        raise refuse("InvalidRequest", "The sandbox serves buckets, not access points.")
+    shim = SimpleNamespace(headers={"host": host}, url=f"http://{host}{raw_path}")
+    if S3Response.subdomain_based_buckets(shim):
+        bucket = bucket_name_from_url(f"http://{host}{raw_path}")
+        if not bucket or not BUCKET_NAME.fullmatch(bucket):
+            raise refuse("InvalidBucketName", "The Host names no valid bucket.")
+        return bucket, unquote(raw_path)[1:]
+    segment = raw_path[1:].split("/", 1)[0]
+    if segment and not BUCKET_NAME.fullmatch(segment):
+        # moto takes the bucket from the path as sent (still encoded), routes on it decoded
+        raise refuse("InvalidBucketName", f"The specified bucket is not valid: {segment!r}.")
+    return segment, "/".join(unquote(raw_path).split("/")[2:])
 
 
 def _environ_with_body(environ: dict[str, Any], body: bytes) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from .authorization import AccessCheck
 from .protocol import ApiCall, query_members, query_tags
@@ -52,9 +52,9 @@ def iam_check(call: ApiCall, account_id: str) -> AccessCheck:
     )
 
 
-def s3_check(method: str, path: str, query: str, region: str) -> AccessCheck:
-    """The S3 action of a path-style REST call (the endpoint is an address: path style)."""
-    bucket, _, key = unquote(path).lstrip("/").partition("/")
+def s3_check(method: str, bucket: str, key: str, query: str, region: str) -> AccessCheck:
+    """The S3 action of a REST call on `bucket` and `key` (as moto_reading.s3_address reads
+    them from the Host and the path)."""
     subresources = {name for name, _ in parse_qsl(query, keep_blank_values=True)}
     if not bucket:
         return AccessCheck("s3", "s3:ListAllMyBuckets", ("*",), region=region)
