@@ -35,3 +35,16 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
     server_app.web_app.settings[SERVICES_KEY] = Services(config)
     setup_route_handlers(server_app)
     server_app.log.info("Registered studio_abac_ext server extension %s", __version__)
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """``%load_ext studio_abac_ext``: auto-tagging, denial outputs and ``%abac`` in a kernel."""
+    from .kernel import load_ipython_extension as load
+
+    load(shell)
+
+
+def unload_ipython_extension(shell: Any) -> None:
+    from .kernel import unload_ipython_extension as unload
+
+    unload(shell)

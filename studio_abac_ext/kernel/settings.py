@@ -1,0 +1,50 @@
+"""What the kernel extension reads from its environment: the server's settings, as variables.
+
+A kernel cannot read the Jupyter server's traitlets; the names and defaults below are the server's
+(``StudioAbac``): the same environment variables, the same tag keys, the same metadata file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..aws.identity import IdentitySettings
+from ..config import STUDIO_METADATA_PATH, StudioAbac
+
+OFF_WORDS = ("0", "off", "false", "no")
+AUTOTAG_VARIABLE = "STUDIO_ABAC_AUTOTAG"
+AUTOLOAD_VARIABLE = "STUDIO_ABAC_KERNEL_EXTENSION"
+
+
+def _trait_default(name: str) -> str:
+    return str(StudioAbac.class_traits()[name].default_value)
+
+
+def switched_off(value: str | None) -> bool:
+    return (value or "").strip().lower() in OFF_WORDS
+
+
+@dataclass(frozen=True)
+class KernelSettings:
+    autotag: bool
+    identity: IdentitySettings
+    policy_sources: tuple[str, ...]
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str] | None = None) -> KernelSettings:
+        env = os.environ if env is None else env
+        sources = [s.strip() for s in env.get("STUDIO_ABAC_POLICY_SOURCES", "").split(",")]
+        return cls(
+            autotag=not switched_off(env.get(AUTOTAG_VARIABLE)),
+            identity=IdentitySettings(
+                team_tag_key=env.get("STUDIO_ABAC_TEAM_TAG_KEY") or _trait_default("team_tag_key"),
+                user_tag_key=env.get("STUDIO_ABAC_USER_TAG_KEY") or _trait_default("user_tag_key"),
+                configured_team=env.get("STUDIO_ABAC_TEAM", ""),
+                configured_user_id=env.get("STUDIO_ABAC_USER_ID", ""),
+                metadata_path=env.get("STUDIO_ABAC_RESOURCE_METADATA", STUDIO_METADATA_PATH),
+                read_iam_tags=not switched_off(env.get("STUDIO_ABAC_READ_IAM_TAGS")),
+            ),
+            policy_sources=tuple(s for s in sources if s) or ("iam",),
+        )
