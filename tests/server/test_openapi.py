@@ -111,6 +111,8 @@ def test_every_endpoint_answers_random_input_as_documented(case, live_server):
     # When it is sent to the running server as UserA1
     # Then no answer is a 5xx, and each matches the documented status, type and schema
     # The scheme's header is generated at random; authentication is tested elsewhere.
-    case.headers = {**(case.headers or {}), "Authorization": f"token {live_server['token']}"}
+    # A random Host header is refused by tornado's HTTP layer (an empty 400) before any route.
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "host"}
+    case.headers = {**headers, "Authorization": f"token {live_server['token']}"}
     response = case.call_and_validate(base_url=live_server["base_url"], checks=CHECKS)
     STATUSES[f"{case.method} {case.path} {response.status_code}"] += 1
