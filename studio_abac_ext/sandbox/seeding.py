@@ -79,16 +79,16 @@ def _seed_studio(scenario: Scenario, store: StudioStore) -> None:
     )
     for profile in scenario.user_profiles:
         execution_role = scenario.role(profile.execution_role).arn(scenario.account_id)
-        domains_api.create_user_profile(
-            store,
-            {
-                "DomainId": domain.domain_id,
-                "UserProfileName": profile.name,
-                "Tags": _tag_list(profile.tags),
-                "UserSettings": {"ExecutionRole": execution_role},
-            },
-            Actor(),
-        )
+        params: dict[str, Any] = {
+            "DomainId": domain.domain_id,
+            "UserProfileName": profile.name,
+            "Tags": _tag_list(profile.tags),
+            "UserSettings": {"ExecutionRole": execution_role},
+        }
+        if profile.single_sign_on_user_value:
+            params["SingleSignOnUserIdentifier"] = profile.single_sign_on_user_identifier
+            params["SingleSignOnUserValue"] = profile.single_sign_on_user_value
+        domains_api.create_user_profile(store, params, Actor())
 
 
 def _seed_resources(scenario: Scenario, store: StudioStore) -> None:
