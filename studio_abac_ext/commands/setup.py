@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..aws.account_setup import AccountClients, SetupError, apply_calls, read_account_state
+from ..aws.account_setup import AccountClients, apply_call, read_account_state
+from ..aws.errors import AwsAccessDeniedError, AwsError
 from ..scenario import ScenarioError, load_scenario
 from ..setup.plan import Federation, Plan, build_plan
 
@@ -62,6 +63,27 @@ def _federation(args: argparse.Namespace) -> Federation | None:
     return Federation(provider, team_key=args.team_key, user_key=args.user_key)
 
 
+def _failure(error: AwsError, target: str = "") -> str:
+    """AWS's words, plus the permission to ask for when AWS refused the caller."""
+    if not isinstance(error, AwsAccessDeniedError):
+        return str(error)
+    where = f" on {target}" if target else ""
+    return f"{error} (the caller needs {error.action}{where})"
+
+
+def _apply(plan: Plan, clients: AccountClients) -> int:
+    """Run the plan's calls in order, stopping at the first failure; the exit code."""
+    for done, setup_call in enumerate(plan.calls):
+        try:
+            apply_call(clients, setup_call)
+        except AwsError as error:
+            stopped = f"{done} of {len(plan.calls)} call(s) applied"
+            message = _failure(error, setup_call.target)
+            print(f"studio-abac setup: stopped after {stopped}: {message}", file=sys.stderr)
+            return EXIT_FAILED
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         scenario = load_scenario(args.scenario)
@@ -76,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
     clients = AccountClients.from_environment(scenario.region)
     try:
         plan = build_plan(scenario, read_account_state(scenario, clients), federation)
-    except SetupError as error:
-        print(f"studio-abac setup: cannot read the account: {error}", file=sys.stderr)
+    except AwsError as error:
+        print(f"studio-abac setup: cannot read the account: {_failure(error)}", file=sys.stderr)
         return EXIT_FAILED
     _print_plan(plan, args.json)
     if plan.blockers:
@@ -85,12 +107,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if args.dry_run or not plan.calls:
         return EXIT_OK
-    try:
-        applied = apply_calls(plan.calls, clients)
-    except SetupError as error:
-        done = f"{error.applied_before} of {len(plan.calls)} call(s) applied"
-        print(f"studio-abac setup: stopped after {done}: {error}", file=sys.stderr)
+    if _apply(plan, clients) != EXIT_OK:
         return EXIT_FAILED
     if not args.json:
-        print(f"applied {applied} call(s)")
+        print(f"applied {len(plan.calls)} call(s)")
     return EXIT_OK

@@ -1,8 +1,9 @@
 """What ``studio-abac setup`` would change: a pure diff of a scenario against an account's state.
 
-The account's state is read by ``aws.account_setup`` (boto3); this module only compares and
-produces a plan of items (create / update / unchanged), each with the exact API calls that
-apply it. Applying the plan twice changes nothing the second time: unchanged items carry no calls.
+The account's state (``state.AccountState``) is read by ``aws/account_setup.py``; this module
+only compares and produces a plan of items (create / update / unchanged), each with the exact API
+calls that apply it. Applying the plan twice changes nothing the second time: unchanged items
+carry no calls.
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from ..aws.account_setup import (
+from ..scenario import PolicyDocument, Role, Scenario, User, UserProfile
+from .state import (
     AccountState,
-    ApiCall,
     PolicyState,
     PrincipalState,
     ProfileState,
+    SetupCall,
     policy_arn,
 )
-from ..scenario import PolicyDocument, Role, Scenario, User, UserProfile
 
 MAX_POLICY_VERSIONS = 5
 
@@ -37,7 +38,7 @@ class PlanItem:
     name: str
     change: Change
     details: tuple[str, ...] = ()
-    calls: tuple[ApiCall, ...] = ()
+    calls: tuple[SetupCall, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,7 +56,7 @@ class Plan:
     blockers: tuple[str, ...] = ()
 
     @property
-    def calls(self) -> tuple[ApiCall, ...]:
+    def calls(self) -> tuple[SetupCall, ...]:
         return tuple(call for item in self.items for call in item.calls)
 
     @property
@@ -101,7 +102,7 @@ def _managed_policies(scenario: Scenario) -> list[PolicyDocument]:
 def _plan_policy(policy: PolicyDocument, state: PolicyState | None, account: str) -> PlanItem:
     text = json.dumps(_document(policy))
     if state is None:
-        call = ApiCall("iam:CreatePolicy", {"PolicyName": policy.name, "PolicyDocument": text})
+        call = SetupCall("iam:CreatePolicy", {"PolicyName": policy.name, "PolicyDocument": text})
         return PlanItem("managed-policy", policy.name, Change.CREATE, (), (call,))
     if state.document == _document(policy):
         return PlanItem("managed-policy", policy.name, Change.UNCHANGED)
@@ -109,10 +110,10 @@ def _plan_policy(policy: PolicyDocument, state: PolicyState | None, account: str
     if len(state.other_versions) + 1 >= MAX_POLICY_VERSIONS:
         oldest = state.other_versions[0]
         calls.append(
-            ApiCall("iam:DeletePolicyVersion", {"PolicyArn": state.arn, "VersionId": oldest})
+            SetupCall("iam:DeletePolicyVersion", {"PolicyArn": state.arn, "VersionId": oldest})
         )
     calls.append(
-        ApiCall(
+        SetupCall(
             "iam:CreatePolicyVersion",
             {"PolicyArn": state.arn, "PolicyDocument": text, "SetAsDefault": True},
         )
@@ -127,29 +128,29 @@ def _principal_calls(
     principal: Role | User,
     state: PrincipalState | None,
     account: str,
-) -> tuple[list[str], list[ApiCall]]:
+) -> tuple[list[str], list[SetupCall]]:
     """Tags, attached and inline policies: the calls that bring ``state`` to ``principal``."""
     key = "RoleName" if kind == "role" else "UserName"
     noun = "Role" if kind == "role" else "User"
     details: list[str] = []
-    calls: list[ApiCall] = []
+    calls: list[SetupCall] = []
     current_tags = state.tags if state else {}
     wrong_tags = {k: v for k, v in principal.tags.items() if current_tags.get(k) != v}
     if wrong_tags and state is not None:
         details.append(f"tags {wrong_tags}")
-        calls.append(ApiCall(f"iam:Tag{noun}", {key: name, "Tags": _tag_list(wrong_tags)}))
+        calls.append(SetupCall(f"iam:Tag{noun}", {key: name, "Tags": _tag_list(wrong_tags)}))
     attached = state.attached_arns if state else frozenset()
     for policy in principal.managed_policies:
         arn = policy_arn(account, policy.name)
         if arn not in attached:
             details.append(f"attach {policy.name}")
-            calls.append(ApiCall(f"iam:Attach{noun}Policy", {key: name, "PolicyArn": arn}))
+            calls.append(SetupCall(f"iam:Attach{noun}Policy", {key: name, "PolicyArn": arn}))
     inline = state.inline if state else {}
     for policy in principal.inline_policies:
         if inline.get(policy.name) != _document(policy):
             details.append(f"inline policy {policy.name}")
             params = {key: name, "PolicyName": policy.name, "PolicyDocument": policy.text}
-            calls.append(ApiCall(f"iam:Put{noun}Policy", params))
+            calls.append(SetupCall(f"iam:Put{noun}Policy", params))
     return details, calls
 
 
@@ -195,7 +196,7 @@ def _desired_trust(role: Role, federation: Federation | None) -> dict[str, Any]:
 def _plan_role(
     role: Role, state: PrincipalState | None, account: str, federation: Federation | None
 ) -> PlanItem:
-    calls: list[ApiCall] = []
+    calls: list[SetupCall] = []
     details: list[str] = []
     trust = _desired_trust(role, federation)
     if state is None:
@@ -206,11 +207,11 @@ def _plan_role(
         }
         if role.description:
             params["Description"] = role.description
-        calls.append(ApiCall("iam:CreateRole", params))
+        calls.append(SetupCall("iam:CreateRole", params))
     elif state.trust != trust:
         details.append("trust policy")
         calls.append(
-            ApiCall(
+            SetupCall(
                 "iam:UpdateAssumeRolePolicy",
                 {"RoleName": role.name, "PolicyDocument": json.dumps(trust)},
             )
@@ -220,10 +221,10 @@ def _plan_role(
 
 
 def _plan_user(user: User, state: PrincipalState | None, account: str) -> PlanItem:
-    calls: list[ApiCall] = []
+    calls: list[SetupCall] = []
     if state is None:
         calls.append(
-            ApiCall("iam:CreateUser", {"UserName": user.name, "Tags": _tag_list(user.tags)})
+            SetupCall("iam:CreateUser", {"UserName": user.name, "Tags": _tag_list(user.tags)})
         )
     details, more_calls = _principal_calls("user", user.name, user, state, account)
     return _item("user", user.name, state is None, details, calls + more_calls)
@@ -235,7 +236,7 @@ def _plan_profile(
     role_arn = f"arn:aws:iam::{account}:role/{profile.execution_role}"
     domain_id = scenario.domain.domain_id
     if state is None:
-        call = ApiCall(
+        call = SetupCall(
             "sagemaker:CreateUserProfile",
             {
                 "DomainId": domain_id,
@@ -246,11 +247,11 @@ def _plan_profile(
         )
         return PlanItem("user-profile", profile.name, Change.CREATE, (), (call,))
     details: list[str] = []
-    calls: list[ApiCall] = []
+    calls: list[SetupCall] = []
     if state.execution_role != role_arn:
         details.append(f"execution role {state.execution_role} -> {role_arn}")
         calls.append(
-            ApiCall(
+            SetupCall(
                 "sagemaker:UpdateUserProfile",
                 {
                     "DomainId": domain_id,
@@ -263,13 +264,15 @@ def _plan_profile(
     if wrong_tags:
         details.append(f"tags {wrong_tags}")
         calls.append(
-            ApiCall("sagemaker:AddTags", {"ResourceArn": state.arn, "Tags": _tag_list(wrong_tags)})
+            SetupCall(
+                "sagemaker:AddTags", {"ResourceArn": state.arn, "Tags": _tag_list(wrong_tags)}
+            )
         )
     return _item("user-profile", profile.name, False, details, calls)
 
 
 def _item(
-    kind: str, name: str, created: bool, details: list[str], calls: list[ApiCall]
+    kind: str, name: str, created: bool, details: list[str], calls: list[SetupCall]
 ) -> PlanItem:
     change = Change.UPDATE if calls else Change.UNCHANGED
     if created:

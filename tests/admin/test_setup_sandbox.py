@@ -20,10 +20,17 @@ DEFAULT_DIR = default_scenario_path().parent
 
 
 def default_scenario_data() -> dict[str, Any]:
+    """The document's scenario with its file references made absolute (it is written elsewhere)."""
     data: dict[str, Any] = yaml.safe_load(default_scenario_path().read_text())
     data["policies"] = {
         name: str(DEFAULT_DIR / relative) for name, relative in data["policies"].items()
     }
+    for role in data["roles"]:
+        if "trust_statements" in role:
+            role["trust_statements"] = [
+                str(DEFAULT_DIR / item) if isinstance(item, str) else item
+                for item in role["trust_statements"]
+            ]
     return data
 
 

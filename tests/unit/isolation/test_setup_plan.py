@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from studio_abac_ext.aws.account_setup import (
+from studio_abac_ext.scenario import Scenario, default_scenario_path, load_scenario
+from studio_abac_ext.setup.plan import Change, build_plan
+from studio_abac_ext.setup.state import (
     AccountState,
     PolicyState,
     PrincipalState,
     ProfileState,
     policy_arn,
 )
-from studio_abac_ext.scenario import Scenario, default_scenario_path, load_scenario
-from studio_abac_ext.setup.plan import Change, build_plan
 
 ACCOUNT = "123456789012"
 
