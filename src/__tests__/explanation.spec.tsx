@@ -1,9 +1,11 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import React from 'react';
 
+import { StudioAbacResponseError } from '../api';
 import {
   accessDeniedDetails,
-  AccessDeniedBody
+  AccessDeniedBody,
+  errorMessage
 } from '../components/AccessDenied';
 import {
   compactExcerpt,
@@ -20,6 +22,7 @@ import {
   DELETE_DENIED_EXPLANATION,
   DENIED_DELETE,
   DENIED_POLICIES_UNKNOWN,
+  UNAVAILABLE,
   UNTAGGED_EXPLANATION
 } from './serverFixtures';
 
@@ -274,5 +277,20 @@ describe('compactExcerpt', () => {
 
   it('keeps every line when nothing is marked', () => {
     expect(compactExcerpt(lines, [])).toHaveLength(19);
+  });
+});
+
+describe('errorMessage', () => {
+  it("gives a 503's retry advice once, as the server words it", () => {
+    // Given the server's 503 when AWS cannot be reached (its message ends with the advice)
+    expect(UNAVAILABLE.message).toMatch(/try again in 30 seconds\.$/);
+    const error = new StudioAbacResponseError(
+      new Response(null, { status: 503 }),
+      UNAVAILABLE
+    );
+    // When it is put into words, Then it is the server's message, nothing appended
+    const text = errorMessage(error, trans);
+    expect(text).toBe(UNAVAILABLE.message);
+    expect(text.match(/try again/gi)).toHaveLength(1);
   });
 });
