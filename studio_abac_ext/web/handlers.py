@@ -58,7 +58,7 @@ def server_timing(waits: AwsWaits, total_seconds: float) -> str:
 
 
 @dataclass(frozen=True)
-class Request:
+class HttpInput:
     """What a use case may read of the HTTP request: services, path name, query, JSON body."""
 
     services: Services
@@ -67,7 +67,7 @@ class Request:
     body: Callable[[], dict[str, Any]]
 
 
-UseCase = Callable[[Request], Awaitable[Any]]
+UseCase = Callable[[HttpInput], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,11 @@ class Endpoint:
     status: int = 200
 
 
-def _resource_types(request: Request) -> list[str]:
+def _resource_types(request: HttpInput) -> list[str]:
     return list(request.services.config.resource_types)
 
 
-async def _identity(request: Request) -> dict[str, Any]:
+async def _identity(request: HttpInput) -> dict[str, Any]:
     services = request.services
     identity = await services.identity()
     policies = await services.policies()
@@ -93,7 +93,7 @@ async def _identity(request: Request) -> dict[str, Any]:
     }
 
 
-def _name(request: Request) -> str:
+def _name(request: HttpInput) -> str:
     return models.validate_entity_name(request.name, "name")
 
 
@@ -157,7 +157,7 @@ class UseCaseHandler(APIHandler):
 
     async def _run(self, name: str | None = None) -> None:
         endpoint = ENDPOINTS[self.route][self.request.method or ""]
-        request = Request(
+        request = HttpInput(
             self.services,
             name,
             lambda: models.query_arguments(self.request.arguments),
