@@ -50,6 +50,14 @@ FIXED_PORT = "127.0.0.1:5000"
 FIXED_STATE_ROOT = "/tmp/studio-abac-sandbox/5000"
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
 FIXED_TIME = "2026-11-29T10:00:00+00:00"
+# Only our extension: JupyterLab and the others would only slow the start.
+EXTENSIONS = {
+    "studio_abac_ext": True,
+    "jupyterlab": False,
+    "jupyter_lsp": False,
+    "jupyter_server_terminals": False,
+    "notebook_shim": False,
+}
 
 TEAM_POLICIES = (
     "team-1-sagemaker-read-only",
@@ -127,7 +135,7 @@ def running_servers(specs: Mapping[str, ServerSpec], tmp: Path) -> Iterator[dict
                         sys.executable, "-m", "jupyter_server", f"--port={port}", "--no-browser",
                         "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
                         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-                        "--ServerApp.jpserver_extensions={'studio_abac_ext': True}",
+                        f"--ServerApp.jpserver_extensions={EXTENSIONS}",
                         "--StudioAbac.read_iam_tags=True", *spec.options,
                     ],
                     env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
