@@ -19,12 +19,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-ACCESS_DENIED_CODES = {
-    "AccessDenied",
-    "AccessDeniedException",
-    "UnauthorizedOperation",
-    "AuthorizationError",
-}
+from .denial_messages import DenialMessage, is_denial_code, parse_denial
+
 THROTTLING_CODES = {
     "Throttling",
     "ThrottlingException",
@@ -63,10 +59,6 @@ NOT_FOUND_CODES = {
     "NoSuchBucket",
 }
 CONFLICT_CODES = {"ResourceInUse", "ConflictException", "EntityAlreadyExists"}
-_DENIAL = re.compile(
-    r"User: (?P<caller>\S+) is not authorized to perform: (?P<action>\S+)"
-    r"(?: on resource: (?P<resource>\S+))?"
-)
 _NOT_FOUND_TEXT = re.compile(r"does not exist|could not find|not found", re.IGNORECASE)
 
 RETRY_AFTER_THROTTLED = 5
@@ -94,12 +86,12 @@ class AwsAccessDeniedError(AwsError):
         self, operation: str, code: str, message: str, service: str, fallback_resource: str = "*"
     ) -> None:
         super().__init__(operation, code, message, service)
-        parsed = _DENIAL.search(message)
-        self.caller: str | None = parsed.group("caller") if parsed else None
-        self.action = parsed.group("action") if parsed else f"{service}:{operation}"
-        resource = parsed.group("resource") if parsed else None
-        self.resource = (resource or fallback_resource).rstrip(".")
-        self.explicit = "explicit deny" in message.lower()
+        parsed = parse_denial(message)
+        self.denial: DenialMessage | None = parsed
+        self.caller: str | None = parsed.principal if parsed else None
+        self.action = (parsed.action if parsed else None) or f"{service}:{operation}"
+        self.resource = (parsed.resource if parsed else None) or fallback_resource
+        self.explicit = parsed.explicit if parsed else "explicit deny" in message.lower()
 
 
 class AwsNotFoundError(AwsError):
@@ -165,7 +157,7 @@ def _client_error(error: ClientError, service: str, operation: str, resource: st
     code = str(details.get("Code", "Unknown"))
     message = str(details.get("Message", "") or error)
     status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    if code in ACCESS_DENIED_CODES:
+    if is_denial_code(code):
         return AwsAccessDeniedError(operation, code, message, service, resource)
     if code in THROTTLING_CODES:
         return AwsUnavailableError(operation, code, message, RETRY_AFTER_THROTTLED, service)
