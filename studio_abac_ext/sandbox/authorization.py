@@ -63,24 +63,49 @@ class Authorizer:
     def __init__(self, resource_tags: Callable[[str], Mapping[str, str]]) -> None:
         self.resource_tags = resource_tags
 
-    def check(self, caller: Caller, check: AccessCheck, creates: bool = False) -> AccessResult:
+    def snapshot(self, check: AccessCheck, creates: bool = False) -> dict[str, dict[str, str]]:
+        """The resource tags `check` reads: take it under the store's lock, decide outside it."""
+        if creates:
+            return {}
+        return {r: dict(self.resource_tags(r)) for r in check.resources if r != "*"}
+
+    def check(
+        self,
+        caller: Caller,
+        check: AccessCheck,
+        creates: bool = False,
+        tags: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> AccessResult:
+        """Decide `check`, on the resource tags of `tags` (a snapshot) or read live."""
         policies = _policy_set(caller, check)
         result: AccessResult | None = None
         for resource in check.resources:
-            result = self._decide(caller, check, resource, policies, creates)
+            result = self._decide(caller, check, resource, policies, creates, tags)
             if not result.allowed:
                 return result
         assert result is not None, "an access check names at least one resource"
         return result
 
     def _decide(
-        self, caller: Caller, check: AccessCheck, resource: str, policies: PolicySet, creates: bool
+        self,
+        caller: Caller,
+        check: AccessCheck,
+        resource: str,
+        policies: PolicySet,
+        creates: bool,
+        tags: Mapping[str, Mapping[str, str]] | None,
     ) -> AccessResult:
+        if creates or resource == "*":
+            resource_tags: dict[str, str] = {}
+        elif tags is not None and resource in tags:
+            resource_tags = dict(tags[resource])
+        else:
+            resource_tags = dict(self.resource_tags(resource))
         request = Request(
             action=check.action,
             resource=resource,
             principal_arn=caller.arn,
-            context=self._context(caller, check, resource, creates),
+            context=self._context(caller, check, resource_tags),
         )
         decision = evaluate(request, policies, explain=False)
         verdict, layer = decision.decision, decision.denied_at
@@ -96,7 +121,7 @@ class Authorizer:
         return AccessResult(allowed, verdict, check.action, resource, deciding, message)
 
     def _context(
-        self, caller: Caller, check: AccessCheck, resource: str, creates: bool
+        self, caller: Caller, check: AccessCheck, resource_tags: dict[str, str]
     ) -> dict[str, ContextValue]:
         now = datetime.now(timezone.utc)
         extra: dict[str, ContextValue] = {
@@ -112,7 +137,6 @@ class Authorizer:
         if check.request_tags is None and check.tag_keys is not None:
             extra["aws:TagKeys"] = list(check.tag_keys)
         extra.update(check.context)
-        resource_tags = {} if creates or resource == "*" else dict(self.resource_tags(resource))
         return build_request_context(
             principal_arn=caller.arn,
             principal_tags=caller.tags,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from . import domains_api, experiments_api, search
 from .audit import AuditLog
-from .authorization import AccessCheck, Authorizer
+from .authorization import AccessCheck, AccessResult, Authorizer
 from .experiments_api import Actor, Handler
 from .identity import Caller
 from .protocol import ApiCall, Reply, error_reply, json_reply
@@ -15,6 +15,7 @@ from .sagemaker_actions import sagemaker_target
 from .studio_store import ApiError, StudioStore
 
 log = logging.getLogger(__name__)
+OPTIMISTIC_ATTEMPTS = 3
 
 HANDLERS: dict[str, Handler] = {
     **experiments_api.HANDLERS,
@@ -58,23 +59,38 @@ class SageMakerRoutes:
             tag_keys=target.tag_keys,
             region=call.region,
         )
-        with self.store.lock:
-            result = self.authorizer.check(caller, check, creates=target.creates)
-            self.audit.record_result(caller, call, result)
-            if not result.allowed:
-                return error_reply(call, 400, "AccessDeniedException", result.message)
-            handler = HANDLERS.get(call.operation)
-            if handler is None:
-                return self._forward(call, forward)
-            try:
-                return json_reply(handler(self.store, call.params, actor_of(caller, self.store)))
-            except ApiError as error:
-                return error_reply(call, error.status, error.code, error.message)
-            except (TypeError, ValueError, KeyError, AttributeError) as error:
-                # botocore checks shapes client-side; a raw request can still send odd types.
-                log.warning("sagemaker:%s got a malformed input: %r", call.operation, error)
-                message = f"The input of {call.operation} is malformed: {error}"
-                return error_reply(call, 400, "ValidationException", message)
+        creates = target.creates
+        for _ in range(OPTIMISTIC_ATTEMPTS):
+            # Evaluate outside the store's lock, on a snapshot of the tags the decision reads;
+            # act only if they are unchanged, so one slow evaluation blocks no one else.
+            with self.store.lock:
+                tags = self.authorizer.snapshot(check, creates)
+            result = self.authorizer.check(caller, check, creates, tags)
+            with self.store.lock:
+                if self.authorizer.snapshot(check, creates) == tags:
+                    return self._run(caller, call, result, forward)
+        with self.store.lock:  # the tags kept changing under us: decide holding the lock
+            return self._run(caller, call, self.authorizer.check(caller, check, creates), forward)
+
+    def _run(
+        self, caller: Caller, call: ApiCall, result: AccessResult, forward: Callable[[], Reply]
+    ) -> Reply:
+        """Audit the decision and carry out the call (the store's lock is held)."""
+        self.audit.record_result(caller, call, result)
+        if not result.allowed:
+            return error_reply(call, 400, "AccessDeniedException", result.message)
+        handler = HANDLERS.get(call.operation)
+        if handler is None:
+            return self._forward(call, forward)
+        try:
+            return json_reply(handler(self.store, call.params, actor_of(caller, self.store)))
+        except ApiError as error:
+            return error_reply(call, error.status, error.code, error.message)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            # botocore checks shapes client-side; a raw request can still send odd types.
+            log.warning("sagemaker:%s got a malformed input: %r", call.operation, error)
+            message = f"The input of {call.operation} is malformed: {error}"
+            return error_reply(call, 400, "ValidationException", message)
 
     def _forward(self, call: ApiCall, forward: Callable[[], Reply]) -> Reply:
         try:
