@@ -101,9 +101,27 @@ def principal_type_and_name(arn: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def is_caller_identity(arn: str) -> bool:
-    """An IAM user, role session or federated user: a principal that makes calls itself."""
-    parts = split_arn(arn)
-    if parts is None or parts.service not in ("iam", "sts") or not parts.account.isdigit():
-        return False
-    return parts.resource.startswith(("user/", "assumed-role/", "federated-user/"))
+_CALLER_KINDS = ("user/", "assumed-role/", "federated-user/")
+
+
+def caller_account(arn: str) -> str | None:
+    """The account of an IAM user, role session or federated user (a principal that makes
+    calls itself), else ``None``."""
+    parts = arn.split(":", ARN_SEPARATORS)
+    if len(parts) != ARN_SEPARATORS + 1 or parts[0] != "arn" or parts[2] not in ("iam", "sts"):
+        return None
+    account = parts[4]
+    return account if account.isdigit() and parts[5].startswith(_CALLER_KINDS) else None
+
+
+def owner_account(resource: str, resource_owner: str | None = None) -> str | None:
+    """The customer account owning a resource: its ARN's, else AWS's ResourceOwner (an account
+    ID or ``arn:...:root``) when the ARN names none. AWS-owned ARNs (``aws``) have none."""
+    if resource == "*":
+        return None
+    parts = resource.split(":", ARN_SEPARATORS)
+    if len(parts) == ARN_SEPARATORS + 1 and parts[0] == "arn" and parts[4]:
+        return None if parts[4] == AWS_OWNED_ACCOUNT else parts[4]
+    if not resource_owner:
+        return None
+    return resource_owner if resource_owner.isdigit() else customer_account(resource_owner)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .arns import ANONYMOUS, customer_account, is_caller_identity, split_arn
+from .arns import ANONYMOUS, caller_account, owner_account, split_arn
 from .context import ContextValue, normalize_context
 from .explainer import Entry, Layer, build_explanation
 from .explanation import Explanation, PolicySource, StatementRef, UnevaluableStatement
@@ -186,35 +186,25 @@ def _ref(entry: Entry) -> StatementRef:
     return ref
 
 
-def _owner_account(request: Request) -> str | None:
-    """The customer account owning the resource: its ARN's, else AWS's ResourceOwner. AWS-owned
-    resources (account ``aws``: managed policies, public hub content) belong to no account."""
-    if request.resource == "*":
-        return None
-    parts = split_arn(request.resource)
-    if parts is not None and parts.account:
-        return customer_account(request.resource)
-    given = request.resource_owner
-    if not given:
-        return None
-    return given if given.isdigit() else customer_account(given)
-
-
 def _is_cross_account(request: Request) -> bool:
     """An IAM user or role session acting on a resource of another customer account."""
     principal = request.principal_arn
-    if principal is None or not is_caller_identity(principal):
+    if principal is None:
         return False
-    caller = customer_account(principal)
-    owner = _owner_account(request)
-    return caller is not None and owner is not None and caller != owner
+    caller = caller_account(principal)
+    if caller is None:
+        return False
+    owner = owner_account(request.resource, request.resource_owner)
+    return owner is not None and caller != owner
 
 
 def _needs_resource_allow(request: PreparedRequest, policies: PolicySet) -> bool:
     """Role trust policies and KMS key policies "must explicitly allow access for principals":
     given such a policy, an identity-policy allow alone is not enough."""
+    if not policies.resource:
+        return False
     parts = split_arn(request.resource)
-    if not policies.resource or parts is None:
+    if parts is None:
         return False
     if request.action_lower in _TRUST_POLICY_ACTIONS:
         return parts.service == "iam" and parts.resource.startswith("role/")
