@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -14,6 +15,7 @@ from studio_abac_ext.scenario import FEDERATED_PREFIX, PolicyDocument, Scenario
 from .identity import session_access_key
 
 STUDIO_SUFFIX = "@studio"
+S3_BUCKET_ARN = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])")
 
 
 class UnknownPrincipalError(ValueError):
@@ -62,6 +64,7 @@ def environment_for(scenario: Scenario, principal: str, endpoint: str, port: int
         env.update(AWS_ACCESS_KEY_ID=key.access_key_id, AWS_SECRET_ACCESS_KEY=key.secret_access_key)
         policies = user.managed_policies + user.inline_policies
     env["STUDIO_ABAC_POLICY_SOURCES"] = f"dir:{_write_policies(policies, directory / 'policies')}"
+    env["SAGEMAKER_USER_CONFIG_OVERRIDE"] = str(_write_sdk_config(scenario, directory))
     return env
 
 
@@ -88,6 +91,33 @@ def _federated_session(
     env["STUDIO_ABAC_SESSION_TAGS"] = json.dumps(user.session_tags, sort_keys=True)
     role = scenario.role(user.role)
     return role.managed_policies + role.inline_policies
+
+
+def sdk_default_bucket(scenario: Scenario) -> str:
+    """The scenario's S3 bucket (the first its policies name), else the SDK's own default name."""
+    for policy in scenario.policies:
+        found = S3_BUCKET_ARN.search(policy.text)
+        if found:
+            return found.group(1)
+    return f"sagemaker-{scenario.region}-{scenario.account_id}"
+
+
+def _write_sdk_config(scenario: Scenario, directory: Path) -> Path:
+    """The SageMaker Python SDK's config file: its default bucket, so ``Session.default_bucket()``
+    needs no STS call (the SDK sends that one to sts.amazonaws.com, past AWS_ENDPOINT_URL)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "sagemaker-config.yaml"
+    bucket = sdk_default_bucket(scenario)
+    text = (
+        "SchemaVersion: '1.0'\n"
+        "SageMaker:\n"
+        "  PythonSDK:\n"
+        "    Modules:\n"
+        "      Session:\n"
+        f"        DefaultS3Bucket: {json.dumps(bucket)}\n"
+    )
+    _write_atomically(path, text)
+    return path.resolve()
 
 
 def _write_metadata(scenario: Scenario, profile_name: str, role_arn: str, directory: Path) -> Path:

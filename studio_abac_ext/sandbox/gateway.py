@@ -14,6 +14,7 @@ from .audit import AuditLog
 from .authorization import AccessCheck, AccessResult, Authorizer
 from .federation import IdpRoutes
 from .identity import Caller, Credentials, IdentityDirectory
+from .metrics_api import MetricsApi, metrics_operation
 from .moto_reading import (
     check_request_target,
     expected_backends,
@@ -78,6 +79,7 @@ class Gateway:
         self.authorizer = authorizer
         self.audit = audit
         self.sagemaker = sagemaker
+        self.metrics = MetricsApi(sagemaker.store, authorizer, audit)
         self.assume_role = AssumeRole(identities, authorizer)
 
     def __call__(
@@ -168,6 +170,9 @@ class Gateway:
     ) -> Reply:
         if call.service == "sagemaker" and call.protocol == "json":
             return self.sagemaker.handle(caller, call, lambda: self._forward(environ, raw))
+        metrics = metrics_operation(call)
+        if metrics is not None:
+            return self.metrics.handle(caller, call, raw.body, metrics)
         if call.service == "sts" and call.operation == "GetCallerIdentity":
             self.audit.record(
                 caller, call, "sts:GetCallerIdentity", "*", "allowed", ("(always allowed)",)
