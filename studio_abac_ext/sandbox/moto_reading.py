@@ -100,11 +100,12 @@ def moto_backend(dispatcher: Any, environ: dict[str, Any], body: bytes) -> str |
 
 def expected_backends(dispatcher: Any, service: str, region: str, protocol: str) -> set[str]:
     """The backends that serve the call the gateway decided on."""
-    backend = dispatcher.get_backend_for_host(f"{service}.{region}.amazonaws.com")
     if service == "sagemaker":
         backend = dispatcher.get_backend_for_host(f"api.sagemaker.{region}.amazonaws.com")
         if protocol == "rest":
             return {str(backend), *SAGEMAKER_REST_BACKENDS}
+    else:
+        backend = dispatcher.get_backend_for_host(f"{service}.{region}.amazonaws.com")
     return {str(backend)} if backend else set()
 
 
