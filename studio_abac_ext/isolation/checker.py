@@ -21,17 +21,18 @@ from dataclasses import dataclass
 from ..data.iam_catalog import load_iam_catalog
 from ..policy import PolicySet
 from .detectors import Detectors, FindingFactory
-from .findings import Finding, Severity, StatementRef, sort_findings, worst_severity
+from .findings import Finding, GrantingStatement, Severity, sort_findings, worst_severity
 from .iam_paths import IamDetectors
 from .matrix import Evaluator, MatrixBuilder
+from .unknowns import Relaxed, relax
 from .world import TagKeys, World
 
 __all__ = [
     "DEFAULT_TAG_KEYS",
     "Finding",
+    "GrantingStatement",
     "IsolationReport",
     "Severity",
-    "StatementRef",
     "TagKeys",
     "check_isolation",
     "run_isolation_check",
@@ -93,25 +94,51 @@ def run_isolation_check(
     started = time.perf_counter()
     catalog = load_iam_catalog()
     world = World(tag_keys, teams[0], teams[1], account_id, region)
-    evaluator = Evaluator(policies)
-    outcomes = MatrixBuilder(world, catalog, evaluator).build()
-    factory = FindingFactory(world, policies)
-    findings = Detectors(factory, outcomes).all() + IamDetectors(factory, evaluator).all()
+    findings, actions, evaluations = _findings(world, policies)
+    relaxed = relax(policies, tag_keys)
+    if relaxed is not None:
+        widened, _, more = _findings(world, relaxed.policies)
+        findings += _possible(findings, widened, relaxed)
+        evaluations += more
     seconds = time.perf_counter() - started
     log.info(
         "isolation check: %d actions, %d evaluations, %d findings in %.2fs",
-        len(outcomes),
-        evaluator.evaluations,
+        actions,
+        evaluations,
         len(findings),
         seconds,
     )
     return IsolationReport(
         findings=sort_findings(findings),
-        actions_checked=len(outcomes),
-        evaluations=evaluator.evaluations,
+        actions_checked=actions,
+        evaluations=evaluations,
         seconds=seconds,
         data_version=f"{catalog.source_package}@{catalog.source_version}",
     )
+
+
+def _findings(world: World, policies: PolicySet) -> tuple[list[Finding], int, int]:
+    """The findings of one pass over the matrix and the IAM paths, the actions, the decisions."""
+    evaluator = Evaluator(policies)
+    outcomes = MatrixBuilder(world, load_iam_catalog(), evaluator).build()
+    factory = FindingFactory(world, policies)
+    findings = Detectors(factory, outcomes).all() + IamDetectors(factory, evaluator).all()
+    return findings, len(outcomes), evaluator.evaluations
+
+
+def _possible(certain: list[Finding], widened: list[Finding], relaxed: Relaxed) -> list[Finding]:
+    """The relaxed pass's findings (or actions) the real pass lacks, marked possible."""
+    known = {finding.id: set(finding.actions) for finding in certain}
+    possible = []
+    for finding in widened:
+        actions = tuple(a for a in finding.actions if a not in known.get(finding.id, ()))
+        if not actions:
+            continue
+        refs = [(ref.policy, ref.sid) for ref in finding.statements]
+        keys = relaxed.keys_for(refs) | relaxed.deny_keys_for(actions)
+        depends_on = tuple(sorted(keys or relaxed.unknown_keys, key=str.lower))
+        possible.append(finding.as_possible(depends_on, actions))
+    return possible
 
 
 def check_isolation(

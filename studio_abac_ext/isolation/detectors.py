@@ -8,7 +8,7 @@ from typing import Any
 
 from ..policy import PolicySet, Request, evaluate
 from . import fixes
-from .findings import ExampleRequest, Finding, Severity, StatementRef
+from .findings import ExampleRequest, Finding, GrantingStatement, Severity
 from .matrix import ActionKind, ActionOutcome, Probe, Question, QuestionKey, created_type
 from .world import Owner, World
 
@@ -52,13 +52,13 @@ class FindingFactory:
         self.world = world
         self.policies = policies
 
-    def statements(self, probes: Sequence[Probe]) -> tuple[StatementRef, ...]:
-        refs: set[StatementRef] = set()
+    def statements(self, probes: Sequence[Probe]) -> tuple[GrantingStatement, ...]:
+        refs: set[GrantingStatement] = set()
         for probe in probes[:EXPLAINED_PROBES_PER_FINDING]:
             for request in probe.requests:
                 decision = evaluate(request, self.policies, explain=True)
                 for matched in decision.matched_statements:
-                    refs.add(StatementRef(matched.policy, matched.sid))
+                    refs.add(GrantingStatement(matched.policy, matched.sid))
         return tuple(sorted(refs, key=lambda ref: (ref.policy, ref.sid or "")))
 
     def example(self, request: Request, steps: Sequence[str] = ()) -> ExampleRequest:

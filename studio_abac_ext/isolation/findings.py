@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
+
+Certainty = Literal["certain", "possible"]
+POSSIBLE_SUFFIX = "-possible"
 
 
 class Severity(str, Enum):
@@ -43,7 +46,7 @@ _RANKS = {
 
 
 @dataclass(frozen=True, order=True)
-class StatementRef:
+class GrantingStatement:
     """A policy statement that grants (or, for denials, decides) a request."""
 
     policy: str
@@ -77,16 +80,43 @@ class ExampleRequest:
 
 @dataclass(frozen=True)
 class Finding:
-    """One way a team member can reach past the team boundary (or, for ``info``, a remark)."""
+    """One way a team member can reach past the team boundary (or, for ``info``, a remark).
+
+    ``certainty`` is ``"certain"`` when the engine allowed the example request as it stands, and
+    ``"possible"`` when it is allowed only for some values of the context keys in ``depends_on``,
+    which the checker cannot see (``unknowns.py``); a possible finding's id ends in ``-possible``.
+    """
 
     id: str
     severity: Severity
     title: str
     detail: str
     actions: tuple[str, ...]
-    statements: tuple[StatementRef, ...]
+    statements: tuple[GrantingStatement, ...]
     example: ExampleRequest
     fix: str
+    certainty: Certainty = "certain"
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """The id without the ``-possible`` mark: what kind of way past the boundary it is."""
+        return self.id.removesuffix(POSSIBLE_SUFFIX)
+
+    def as_possible(self, depends_on: tuple[str, ...], actions: tuple[str, ...]) -> Finding:
+        """This finding, reported as possible: allowed only for some values of ``depends_on``."""
+        keys = ", ".join(depends_on)
+        return replace(
+            self,
+            id=self.id + POSSIBLE_SUFFIX,
+            title=f"Possibly: {self.title}",
+            detail=f"{self.detail} Whether AWS allows it depends on {keys}, which the checker "
+            "cannot see (a key it does not model, or a policy variable without a value for a "
+            "Studio execution role session): check the values these keys take.",
+            actions=actions,
+            certainty="possible",
+            depends_on=depends_on,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +128,8 @@ class Finding:
             "statements": [ref.to_dict() for ref in self.statements],
             "example": self.example.to_dict(),
             "fix": self.fix,
+            "certainty": self.certainty,
+            "dependsOn": list(self.depends_on),
         }
 
 

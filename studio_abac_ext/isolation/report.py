@@ -16,7 +16,9 @@ def _counts(findings: list[Finding]) -> str:
     counts = {severity: 0 for severity in Severity}
     for finding in findings:
         counts[finding.severity] += 1
-    return ", ".join(f"{counts[severity]} {severity.value}" for severity in Severity)
+    text = ", ".join(f"{counts[severity]} {severity.value}" for severity in Severity)
+    possible = sum(1 for finding in findings if finding.certainty == "possible")
+    return f"{text}; {possible} possible" if possible else text
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -24,8 +26,11 @@ def _wrap(text: str, indent: str) -> str:
 
 
 def render_finding(finding: Finding) -> str:
-    lines = [f"[{finding.severity.value.upper()}] {finding.id}: {finding.title}"]
+    mark = ", POSSIBLE" if finding.certainty == "possible" else ""
+    lines = [f"[{finding.severity.value.upper()}{mark}] {finding.id}: {finding.title}"]
     lines.append(_wrap(finding.detail, "  "))
+    if finding.depends_on:
+        lines.append(_wrap(f"Depends on: {', '.join(finding.depends_on)}", "  "))
     shown = ", ".join(finding.actions[:ACTIONS_SHOWN])
     more = len(finding.actions) - ACTIONS_SHOWN
     suffix = f" ... (+{more} more; --json lists all)" if more > 0 else ""

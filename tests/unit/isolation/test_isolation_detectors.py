@@ -179,8 +179,12 @@ def test_custom_tag_keys_are_used_in_requests_and_fixes() -> None:
         "Condition": {"StringEquals": {"aws:ResourceTag/project": "${aws:PrincipalTag/project}"}},
     }
     policies = policy_set_of(statement)
-    # When checked with the default keys, the principal has no project tag: nothing is allowed
-    assert check_isolation(policies) == []
+    # When checked with the default keys, the checker cannot see project tags: nothing is
+    # allowed for certain, but the write is possible and says which keys it depends on
+    findings = check_isolation(policies)
+    assert [(f.id, f.certainty) for f in findings] == [("cross-team-write-possible", "possible")]
+    assert findings[0].depends_on == ("aws:PrincipalTag/project", "aws:ResourceTag/project")
+    assert findings[0].actions == ("sagemaker:DeleteExperiment",)
     # When checked with project as the team key, the statement is team-scoped: still nothing
     keys = TagKeys(team="project", user="owner")
     assert check_isolation(policies, tag_keys=keys, teams=("Alpha", "Beta")) == []

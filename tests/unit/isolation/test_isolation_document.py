@@ -105,7 +105,11 @@ def test_every_finding_serialises_to_the_documented_shape(
             "statements",
             "example",
             "fix",
+            "certainty",
+            "dependsOn",
         }
+        assert data["certainty"] in ("certain", "possible")
+        assert (data["certainty"] == "possible") == bool(data["dependsOn"])
         assert set(data["example"]) >= {"principal", "action", "resource", "context"}
         assert data["statements"], f"{finding.id} names no granting statement"
         assert all(set(ref) == {"policy", "sid"} for ref in data["statements"])
