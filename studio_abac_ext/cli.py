@@ -11,7 +11,22 @@ from collections.abc import Sequence
 from . import __version__, commands
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _module_for(command: str) -> str | None:
+    """The commands module whose name starts the command (``simulate-custom-policy`` ->
+    ``simulate``), longest first; ``None`` when none does."""
+    wanted = command.replace("-", "_")
+    names = [m.name for m in pkgutil.iter_modules(commands.__path__)]
+    found = [name for name in names if wanted.startswith(name)]
+    return max(found, key=len) if found else None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of the one registered by the module ``only`` (the
+    others, some of which load boto3, then stay unimported: a faster start)."""
+    return _parser_and_commands(only)[0]
+
+
+def _parser_and_commands(only: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     parser = argparse.ArgumentParser(
         prog="studio-abac",
         description=(
@@ -21,15 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
+    modules = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+    for name in [only] if only else modules:
+        module = importlib.import_module(f"{commands.__name__}.{name}")
         module.register(subparsers)
-    return parser
+    return parser, set(subparsers.choices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    only = _module_for(words[0]) if words and not words[0].startswith("-") else None
+    parser, names = _parser_and_commands(only)
+    if only is not None and words[0] not in names:
+        parser = build_parser()  # the guess was wrong: every command, as before
+    args = parser.parse_args(words)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
