@@ -22,7 +22,8 @@ from .moto_reading import (
     moto_view,
     s3_address,
 )
-from .protocol import ApiCall, ProtocolError, Reply, error_reply, json_reply, query_reply, read_call
+from .protocol import ApiCall, Reply, error_reply, json_reply, query_reply, read_call
+from .refusals import ProtocolError
 from .rest_actions import iam_check, other_check, s3_check
 from .sagemaker_routes import SageMakerRoutes
 from .saml_idp import IDP_PATH

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, unquote
 
-from .protocol import ProtocolError
+from .refusals import ProtocolError
 
 # Routes moto's dispatcher serves before any backend: its dashboard/state/reset API and the
 # instance metadata service (werkzeug_app.DomainDispatcherApplication.get_application).

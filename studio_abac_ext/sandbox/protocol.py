@@ -6,11 +6,11 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
-if TYPE_CHECKING:
-    from .moto_reading import MotoView
+from .moto_reading import MotoView
+from .refusals import ProtocolError
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 QUERY_NAMESPACES = {
@@ -36,18 +36,6 @@ class Reply:
     body: bytes
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
-
-
-class ProtocolError(Exception):
-    """A request the gateway cannot read, or could read otherwise than moto does: answered as
-    AWS would answer it."""
-
-    def __init__(self, code: str, message: str, status: int = 400, protocol: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.protocol = protocol
 
 
 def read_call(
