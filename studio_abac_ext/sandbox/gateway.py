@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qsl
 
+from .athena_api import AthenaApi
 from .audit import AuditLog
 from .authorization import AccessCheck, AccessResult, Authorizer
 from .federation import IdpRoutes
@@ -82,6 +83,8 @@ class Gateway:
         self.sagemaker = sagemaker
         self.metrics = MetricsApi(sagemaker.store, authorizer, audit)
         self.assume_role = AssumeRole(identities, authorizer)
+        # Athena's query calls for the scenario's trail table (set by the Sandbox when it has one).
+        self.athena: AthenaApi | None = None
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -169,6 +172,8 @@ class Gateway:
         environ: dict[str, Any],
         raw: RawRequest,
     ) -> Reply:
+        if self.athena is not None and self.athena.handles(call):
+            return self.athena.handle(caller, call)
         if call.service == "sagemaker" and call.protocol == "json":
             return self.sagemaker.handle(caller, call, lambda: self._forward(environ, raw))
         metrics = metrics_operation(call)

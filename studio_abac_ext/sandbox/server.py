@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -13,6 +14,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from studio_abac_ext.scenario import Scenario
 
+from .athena_api import AthenaApi
 from .audit import AuditLog
 from .authorization import Authorizer
 from .environment import environment_for
@@ -23,6 +25,7 @@ from .sagemaker_routes import SageMakerRoutes
 from .saml_idp import IDP_PATH, SamlIdentityProvider
 from .seeding import seed
 from .studio_store import StudioStore
+from .trail_files import TrailFiles
 
 log = logging.getLogger(__name__)
 # moto keeps its state in process-wide backends: two sandboxes in one process would share it.
@@ -67,6 +70,7 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 5000,
         audit_log: str | Path | None = None,
+        trail_dir: str | Path | None = None,
     ) -> None:
         self.scenario = scenario
         self.host = host
@@ -76,6 +80,13 @@ class Sandbox:
         self.identities = IdentityDirectory(scenario)
         # The SAML IdP's key pair is made here, once per sandbox, never stored.
         self.idp = SamlIdentityProvider()
+        # The organisation trail's bucket (a directory) and Athena over it, when the scenario has one.
+        self.trail_files: TrailFiles | None = None
+        self.athena: AthenaApi | None = None
+        if scenario.organization_trail is not None:
+            root = trail_dir or tempfile.mkdtemp(prefix="studio-abac-trail-")
+            self.trail_files = TrailFiles(root, scenario.organization_trail, scenario.account_id)
+            self.audit.listeners.append(self.trail_files.on_audit_entry)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -113,6 +124,15 @@ class Sandbox:
                 SageMakerRoutes(self.store, Authorizer(self.resource_tags), self.audit),
                 IdpRoutes(self.scenario, self.idp),
             )
+            if self.trail_files is not None and self.scenario.organization_trail is not None:
+                self.athena = AthenaApi(
+                    self.scenario.organization_trail,
+                    self.trail_files,
+                    Authorizer(self.resource_tags),
+                    self.audit,
+                    self.scenario.account_id,
+                )
+                gateway.athena = self.athena
             self.reset()
             self._server = make_server(
                 self.host,
@@ -152,6 +172,10 @@ class Sandbox:
             self.store.reset()
             self.identities.reset()
             self.audit.clear()
+            if self.trail_files is not None:
+                self.trail_files.clear()
+            if self.athena is not None:
+                self.athena.reset()
             sso_url = f"http://{self.host}:{self.requested_port}{IDP_PATH}sso"
             seed(self.scenario, self.store, self.idp.metadata_xml(sso_url))
 

@@ -19,7 +19,7 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
 from .. import __version__
-from ..app import admin, experiments, team_resources, whatif
+from ..app import admin, experiments, message_denial, team_resources, whatif
 from ..app.access_denied import refused_body
 from ..app.services import Services
 from ..aws.clients import AwsWaits, recording_aws_waits
@@ -131,6 +131,13 @@ ENDPOINTS: dict[str, dict[str, Endpoint]] = {
     },
     "explain": {
         "POST": Endpoint(lambda r: whatif.explain(r.services, models.explain_input(r.body())))
+    },
+    "explain-denial": {
+        "POST": Endpoint(
+            lambda r: message_denial.explain_message(
+                r.services, models.denial_message_input(r.body())
+            )
+        )
     },
     "admin/denials": {
         "GET": Endpoint(lambda r: admin.denials(r.services, models.denials_query(r.args())))

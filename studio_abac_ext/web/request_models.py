@@ -25,6 +25,7 @@ from ..app.inputs import (
     ResourcesQuery,
     SimulateInput,
 )
+from ..app.message_denial import DenialMessageInput
 from ..aws.experiments import ENTITY_NAME, MAX_DESCRIPTION, MAX_TAGS
 
 ENTITY_NAME_RULE = f"1-120 characters matching {ENTITY_NAME.pattern}"
@@ -46,6 +47,9 @@ MAX_CONTEXT_VALUE = 2048
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
 MAX_BODY_BYTES = 512 * 1024
+# A denial as a cell printed it: AWS's message with the traceback's tail around it.
+MAX_DENIAL_MESSAGE = 32 * 1024
+OPERATION = re.compile(r"(?:[a-zA-Z0-9-]+:)?[A-Za-z0-9]{1,128}")
 
 
 def _tag_text_ok(text: str) -> bool:
@@ -257,6 +261,23 @@ def explain_input(body: Mapping[str, Any]) -> ExplainInput:
     resource = _text(body, "resource", required=True, max_length=MAX_ARN)
     assert resource is not None
     return ExplainInput(_action(body), resource, _context(body.get("context"), "$.context"))
+
+
+def denial_message_input(body: Mapping[str, Any]) -> DenialMessageInput:
+    """POST explain-denial."""
+    _reject_unknown(body, ("message", "operation", "resource", "requestTags"))
+    message = _text(body, "message", required=True, max_length=MAX_DENIAL_MESSAGE)
+    operation = _text(body, "operation", required=False, max_length=MAX_ARN)
+    if operation is not None and not OPERATION.fullmatch(operation):
+        raise RequestValidationError(
+            "$.operation",
+            "Operation or service:Operation",
+            "operation must look like DeleteExperiment or sagemaker:DeleteExperiment.",
+        )
+    resource = _text(body, "resource", required=False, max_length=MAX_ARN)
+    assert message is not None
+    tags = _string_map(body.get("requestTags"), "$.requestTags")
+    return DenialMessageInput(message, operation, resource or None, tags)
 
 
 def _policies(value: Any) -> list[str] | None:
