@@ -95,9 +95,12 @@ def live_emitters() -> list[Any]:
     import boto3
     from botocore.client import BaseClient
 
-    emitters = []
-    if boto3.DEFAULT_SESSION is not None:
-        emitters.append(boto3.DEFAULT_SESSION.events)
+    if boto3.DEFAULT_SESSION is None:
+        # boto3.client() makes it at first use; made now, it carries our handlers even where
+        # botocore's plugin hook is missing.
+        boto3.setup_default_session()
+    default = boto3.DEFAULT_SESSION
+    emitters = [default.events] if default is not None else []
     emitters += [obj.meta.events for obj in gc.get_objects() if isinstance(obj, BaseClient)]
     return emitters
 
