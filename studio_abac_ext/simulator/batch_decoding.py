@@ -6,7 +6,8 @@ line. The decoder reads the values of chosen top-level fields itself, element by
 and remembers the raw text of every long string it decodes there; a string found again byte
 for byte is not decoded again. A JSON string is over at its closing quote, so a remembered
 string found where a value starts is exactly that value. The rest of the line, with those
-fields cut out, is decoded by ``json.loads``.
+fields cut out, is decoded by ``orjson`` (three times faster), or by ``json.loads`` when orjson
+refuses it (NaN, lone surrogates, huge numbers: JSON that ``json.loads`` accepts).
 
 Each field's value also comes with a key, made of the remembered strings' raw texts (shared
 objects, cheap to hash and compare): equal keys mean equal values, so callers can remember
@@ -24,6 +25,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from itertools import pairwise
 from typing import Any, TypeVar
+
+import orjson
 
 _PLACEHOLDER = "\x00remembered"
 _PLACEHOLDER_JSON = json.dumps(_PLACEHOLDER)
@@ -76,7 +79,7 @@ class RememberingDecoder:
         if remainder.count(_PLACEHOLDER_JSON) != len(cuts):  # the line has it too
             return json.loads(line), {}
         try:
-            payload = json.loads(remainder)
+            payload = _loads(remainder)
         except json.JSONDecodeError:
             return json.loads(line), {}  # raises with the positions of the line as given
         spliced_at_top = isinstance(payload, dict) and all(
@@ -148,6 +151,14 @@ class RememberingDecoder:
             if line[position] != ",":
                 raise _UnreadableError(position)
             position = _skip_whitespace(line, position + 1)
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``: the same value, or the same error."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _remember(memory: OrderedDict[str, _T], raw: str, value: _T, size: int) -> None:
