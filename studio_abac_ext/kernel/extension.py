@@ -66,6 +66,9 @@ class KernelExtension:
             detach(events, self.handlers)
         remove_plugin_hook()
         self.shell.events.unregister("post_run_cell", self.post_run_cell)
+        magics = self.shell.magics_manager
+        magics.magics["line"].pop("abac", None)
+        magics.registry.pop("AbacMagics", None)
 
     def attach_client(self, client: Any) -> None:
         attach(client.meta.events, self.handlers)

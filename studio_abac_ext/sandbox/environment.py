@@ -64,7 +64,7 @@ def environment_for(scenario: Scenario, principal: str, endpoint: str, port: int
         env.update(AWS_ACCESS_KEY_ID=key.access_key_id, AWS_SECRET_ACCESS_KEY=key.secret_access_key)
         policies = user.managed_policies + user.inline_policies
     env["STUDIO_ABAC_POLICY_SOURCES"] = f"dir:{_write_policies(policies, directory / 'policies')}"
-    env["SAGEMAKER_USER_CONFIG_OVERRIDE"] = str(_write_sdk_config(scenario, directory))
+    env["SAGEMAKER_USER_CONFIG_OVERRIDE"] = str(_write_sdk_config(scenario, policies, directory))
     return env
 
 
@@ -93,26 +93,31 @@ def _federated_session(
     return role.managed_policies + role.inline_policies
 
 
-def sdk_default_bucket(scenario: Scenario) -> str:
-    """The scenario's S3 bucket (the first its policies name), else the SDK's own default name."""
-    for policy in scenario.policies:
+def sdk_default_bucket(scenario: Scenario, policies: tuple[PolicyDocument, ...]) -> str:
+    """The scenario's bucket the principal's policies name (the team's: the document's
+    `<S3 BucketName>`), else the SDK's own default name."""
+    for policy in policies:
         found = S3_BUCKET_ARN.search(policy.text)
         if found:
             return found.group(1)
     return f"sagemaker-{scenario.region}-{scenario.account_id}"
 
 
-def _write_sdk_config(scenario: Scenario, directory: Path) -> Path:
+def _write_sdk_config(
+    scenario: Scenario, policies: tuple[PolicyDocument, ...], directory: Path
+) -> Path:
     """The SageMaker Python SDK's config file: its default bucket, so ``Session.default_bucket()``
-    needs no STS call (the SDK sends that one to sts.amazonaws.com, past AWS_ENDPOINT_URL)."""
+    needs no STS call (the SDK sends that one to sts.amazonaws.com, past AWS_ENDPOINT_URL), and
+    no telemetry (the SDK reports to an S3 address of AWS's, unreachable from the sandbox)."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "sagemaker-config.yaml"
-    bucket = sdk_default_bucket(scenario)
+    bucket = sdk_default_bucket(scenario, policies)
     text = (
         "SchemaVersion: '1.0'\n"
         "SageMaker:\n"
         "  PythonSDK:\n"
         "    Modules:\n"
+        "      TelemetryOptOut: true\n"
         "      Session:\n"
         f"        DefaultS3Bucket: {json.dumps(bucket)}\n"
     )
