@@ -1,4 +1,5 @@
-"""The decision log: each decision as a JSON line; CloudTrail LookupEvents answered from it."""
+"""The decision log: each decision as a JSON line; CloudTrail LookupEvents answered from it, and
+its listeners (the organisation trail's log files) told of each decision."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import threading
 import uuid
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,8 @@ class AuditLog:
         self.path = Path(path) if path else None
         self._lock = threading.Lock()
         self._events: deque[dict[str, Any]] = deque(maxlen=MAX_EVENTS_IN_MEMORY)
+        # Called with each entry after it is logged (the trail files write it as CloudTrail would).
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -116,6 +120,8 @@ class AuditLog:
             if self.path is not None:
                 with self.path.open("a", encoding="utf-8") as stream:
                     stream.write(line + "\n")
+        for listener in self.listeners:
+            listener(entry)
 
     def events(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -166,11 +172,11 @@ def _request_parameters(call: ApiCall, resource: str) -> dict[str, Any]:
     return parameters
 
 
-def _as_cloudtrail(entry: dict[str, Any]) -> dict[str, Any]:
+def cloudtrail_record(entry: dict[str, Any]) -> dict[str, Any]:
+    """One decision of the log as a CloudTrail record (the event a trail's log file holds)."""
     event_name = entry["eventName"]
     identity = entry["userIdentity"]
-    username = identity.get("userName") or entry["principal"].rsplit("/", 1)[-1]
-    cloudtrail_event = {
+    record: dict[str, Any] = {
         "eventVersion": "1.08",
         "userIdentity": identity,
         "eventTime": entry["time"],
@@ -188,8 +194,25 @@ def _as_cloudtrail(entry: dict[str, Any]) -> dict[str, Any]:
         "recipientAccountId": identity.get("accountId"),
     }
     if "errorCode" in entry:
-        cloudtrail_event["errorCode"] = entry["errorCode"]
-        cloudtrail_event["errorMessage"] = entry["errorMessage"]
+        record["errorCode"] = entry["errorCode"]
+        record["errorMessage"] = entry["errorMessage"]
+    if entry["resource"] != "*":
+        record["resources"] = [
+            {
+                "accountId": identity.get("accountId"),
+                "type": _resource_type(entry["resource"]),
+                "ARN": entry["resource"],
+            }
+        ]
+    return record
+
+
+def _as_cloudtrail(entry: dict[str, Any]) -> dict[str, Any]:
+    event_name = entry["eventName"]
+    identity = entry["userIdentity"]
+    username = identity.get("userName") or entry["principal"].rsplit("/", 1)[-1]
+    cloudtrail_event = cloudtrail_record(entry)
+    cloudtrail_event.pop("resources", None)
     resource = entry["resource"]
     return {
         "EventId": entry["eventId"],

@@ -16,6 +16,7 @@ from .model import (
     AccessKey,
     Domain,
     FederatedUser,
+    OrganizationTrail,
     PolicyDocument,
     Resource,
     Role,
@@ -53,7 +54,9 @@ TOP_LEVEL_FIELDS = {
     "resources",
     "saml_providers",
     "federated_users",
+    "organization_trail",
 }
+TRAIL_FIELDS = {"bucket", "organization_id", "workgroup", "database", "table", "output_location"}
 SSO_USER_IDENTIFIERS = ("UserName",)
 RESOURCE_SECTIONS = {f"{kind}s": kind for kind in RESOURCE_KINDS}
 DEFAULT_TRUST_POLICY = {
@@ -160,7 +163,25 @@ class _ScenarioBuilder:
             source=read.source,
             saml_providers=providers,
             federated_users=federated,
+            organization_trail=self._trail(top.get("organization_trail")),
         )
+
+    def _trail(self, data: Any) -> OrganizationTrail | None:
+        if data is None:
+            return None
+        read = self.reader
+        fields = read.mapping(data, "organization_trail", TRAIL_FIELDS)
+        values = {
+            key: read.text(
+                read.required(fields, key, "organization_trail"), join("organization_trail", key)
+            )
+            for key in sorted(TRAIL_FIELDS)
+        }
+        if not values["organization_id"].startswith("o-"):
+            raise read.fail("organization_trail.organization_id", "an organization id o-...")
+        if not values["output_location"].startswith("s3://"):
+            raise read.fail("organization_trail.output_location", "an s3:// URI")
+        return OrganizationTrail(**values)
 
     def _list(self, data: dict[str, Any], key: str) -> list[Any]:
         return self.reader.sequence(data.get(key), key)

@@ -128,6 +128,24 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class OrganizationTrail:
+    """An organisation trail's S3 bucket and the Athena table over it (CloudTrail's layout:
+    ``s3://<bucket>/AWSLogs/<organization_id>/<account>/CloudTrail/<region>/YYYY/MM/DD/``)."""
+
+    bucket: str
+    organization_id: str
+    workgroup: str
+    database: str
+    table: str
+    output_location: str
+
+    @property
+    def source(self) -> str:
+        """The table as ``c.StudioAbac.denials_source`` names it."""
+        return f"athena://{self.workgroup}/{self.database}/{self.table}"
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything a sandbox seeds and `setup` applies; `source` is the file it came from."""
 
@@ -143,6 +161,7 @@ class Scenario:
     source: str = ""
     saml_providers: tuple[SamlProvider, ...] = ()
     federated_users: tuple[FederatedUser, ...] = ()
+    organization_trail: OrganizationTrail | None = None
 
     def role(self, name: str) -> Role:
         for role in self.roles:
