@@ -9,6 +9,8 @@ import {
   IAccessDeniedBody,
   IDecisionResult,
   IDenialQuery,
+  IDenialExplanation,
+  IDenialMessageRequest,
   IDenials,
   IErrorBody,
   IExperimentChange,
@@ -173,6 +175,10 @@ export class StudioAbacAPI {
 
   explain(body: IExplainRequest): Promise<IDecisionResult> {
     return this._post<IDecisionResult>('explain', body);
+  }
+
+  explainDenial(body: IDenialMessageRequest): Promise<IDenialExplanation> {
+    return this._post<IDenialExplanation>('explain-denial', body);
   }
 
   denials(query: IDenialQuery = {}): Promise<IDenials> {

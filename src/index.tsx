@@ -20,6 +20,7 @@ import { ResourcesSidebar } from './components/ResourcesSidebar';
 import { classifyHealth } from './health';
 import { teamResourcesIcon } from './icons';
 import { ResourcesModel } from './model';
+import { denialOutputsPlugin } from './notebook/plugin';
 import {
   CommandIDs,
   EXTENSION_ID,
@@ -234,7 +235,8 @@ const adminPlugin: JupyterFrontEndPlugin<void> = {
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   serverCheckPlugin,
   resourcesPlugin,
-  adminPlugin
+  adminPlugin,
+  denialOutputsPlugin
 ];
 
 export default plugins;

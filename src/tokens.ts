@@ -111,6 +111,10 @@ export type ISimulateRequest = Schemas['SimulateRequest'];
 /** The body of every 403 the server returns for an AWS AccessDenied. */
 export type IAccessDeniedBody = Schemas['AccessDenied'];
 
+/** POST /studio-abac-ext/explain-denial: a denial a cell printed, explained like a 403. */
+export type IDenialMessageRequest = Schemas['DenialMessageRequest'];
+export type IDenialExplanation = Schemas['DenialExplanation'];
+
 /** Details an error body may add to `{error, message}`. */
 type ErrorDetails<K extends keyof Schemas> = Partial<
   Omit<Schemas[K], keyof Schemas['Error']>

@@ -12,6 +12,8 @@ from typing import Any
 from traitlets import Bool, Float, Int, List, Unicode, default, validate
 from traitlets.config import Configurable
 
+from .aws.athena_sql import parse_denials_source
+
 STUDIO_METADATA_PATH = "/opt/ml/metadata/resource-metadata.json"
 RESOURCE_TYPES = ("experiment", "trial", "trial-component", "training-job", "model", "endpoint")
 
@@ -115,6 +117,19 @@ class StudioAbac(Configurable):
         5,
         help="CloudTrail LookupEvents pages (50 events each) scanned for AccessDenied events.",
     ).tag(config=True)
+    denials_source = Unicode(
+        "cloudtrail",
+        help=(
+            "Where the admin view finds denials: 'cloudtrail' (LookupEvents: this account and "
+            "region, management events) or 'athena://<workgroup>/<database>/<table>' (Athena over "
+            "an organisation trail's table; the workgroup gives the output location)."
+        ),
+    ).tag(config=True)
+    denials_wait_seconds = Float(
+        10.0,
+        help="Seconds GET admin/denials waits for an Athena query before answering with its "
+        "progress (the admin view then polls admin/denials/queries/{id}).",
+    ).tag(config=True)
     evaluation_seconds = Float(
         10.0,
         help="Seconds a client-supplied evaluation (admin/simulate, explain, isolation) may run "
@@ -164,6 +179,15 @@ class StudioAbac(Configurable):
         if unknown:
             raise ValueError(f"StudioAbac.resource_types: unknown {unknown}; use {RESOURCE_TYPES}")
         return list(proposal["value"])
+
+    @validate("denials_source")
+    def _valid_denials_source(self, proposal: Any) -> str:
+        value = str(proposal["value"])
+        try:
+            parse_denials_source(value)
+        except ValueError as error:
+            raise ValueError(f"StudioAbac.denials_source: {error}") from None
+        return value
 
     @validate("policy_sources")
     def _valid_policy_sources(self, proposal: Any) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..aws.athena_sql import parse_denials_source
 from ..aws.cloudtrail import DenialLookup, lookup_denials
 from ..aws.iam_policies import RolePolicies, load_role_policies, role_name_from_arn
 from ..isolation.checker import check_isolation
@@ -18,6 +19,7 @@ from ..policy import (
     parse_policy,
 )
 from ..policy.arns import session_of
+from . import athena_denials
 from .access_denied import explains_denials
 from .caller_requests import as_context
 from .errors import RequestValidationError
@@ -31,11 +33,38 @@ ROLE_NAME_RULE = "1-64 letters, digits and + = , . @ _ -"
 
 @explains_denials
 async def denials(services: Services, query: DenialsQuery) -> dict[str, Any]:
+    """Recent denials from the configured source, which the answer names."""
+    table = parse_denials_source(services.config.denials_source)
+    if table is not None:
+        return await athena_denials.denials(services, table, query)
     events = await lookup_denials(
         services.runner,
         DenialLookup(query.user, query.action, query.limit, services.config.denial_pages),
     )
-    return {"events": events}
+    return {"source": "cloudtrail", "events": events}
+
+
+def _athena_table(services: Services) -> athena_denials.AthenaTable:
+    table = parse_denials_source(services.config.denials_source)
+    if table is None:
+        raise RequestValidationError(
+            "id",
+            "an Athena denials source",
+            "Denials come from CloudTrail LookupEvents here (c.StudioAbac.denials_source), "
+            "which runs no queries.",
+        )
+    return table
+
+
+@explains_denials
+async def denials_query(services: Services, query_id: str) -> dict[str, Any]:
+    """A running Athena denials query's progress, or its events once it succeeded."""
+    return await athena_denials.progress(services, _athena_table(services), query_id)
+
+
+@explains_denials
+async def cancel_denials_query(services: Services, query_id: str) -> dict[str, Any]:
+    return await athena_denials.cancel(services, _athena_table(services), query_id)
 
 
 def _role_name(principal: str, field: str) -> str:

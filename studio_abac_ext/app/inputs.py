@@ -68,3 +68,6 @@ class DenialsQuery:
     user: str | None
     action: str | None
     limit: int
+    # The Athena source's window and account filter (LookupEvents reads its 90 days, one account).
+    days: int = 7
+    account: str | None = None

@@ -34,6 +34,8 @@ TAG_RULE = "letters, digits, spaces and _ . : / = + - @"
 RESERVED_TAG_PREFIXES = ("aws:", "sagemaker:")
 NEXT_TOKEN = re.compile(r"[!-~]*")
 LIMIT = re.compile(r"[0-9]{1,3}")
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+QUERY_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SCOPES = ("team", "mine", "all")
 # IAM and STS quotas: an ARN is at most 2,048 characters; a managed policy at most 6,144 and a
 # role's inline policies at most 10,240 (whitespace not counted); 20 managed policies a role.
@@ -353,7 +355,20 @@ def denials_query(args: Mapping[str, str]) -> DenialsQuery:
     user = args.get("user") or None
     if user is not None and len(user) > MAX_ARN:
         raise RequestValidationError("user", f"at most {MAX_ARN} characters", "user is too long.")
-    return DenialsQuery(user, action, int(raw))
+    days = args.get("days") or "7"
+    if not LIMIT.fullmatch(days) or not 1 <= int(days) <= 90:
+        raise RequestValidationError("days", "integer 1-90", "days must be an integer 1-90.")
+    account = args.get("account") or None
+    if account is not None and not ACCOUNT_ID.fullmatch(account):
+        raise RequestValidationError("account", "12 digits", "account is not an account id.")
+    return DenialsQuery(user, action, int(raw), int(days), account)
+
+
+def athena_query_id(name: str | None) -> str:
+    """admin/denials/queries/{id}: an Athena query execution id (a UUID)."""
+    if name is None or not QUERY_ID.fullmatch(name):
+        raise RequestValidationError("id", "query execution id (UUID)", "id is not a query id.")
+    return name
 
 
 def isolation_role(args: Mapping[str, str]) -> str | None:
