@@ -143,9 +143,7 @@ ENDPOINTS: dict[str, dict[str, Endpoint]] = {
         "GET": Endpoint(lambda r: admin.denials(r.services, models.denials_query(r.args())))
     },
     "admin/denials/queries/{name}": {
-        "GET": Endpoint(
-            lambda r: admin.denials_query(r.services, models.athena_query_id(r.name))
-        ),
+        "GET": Endpoint(lambda r: admin.denials_query(r.services, models.athena_query_id(r.name))),
         "DELETE": Endpoint(
             lambda r: admin.cancel_denials_query(r.services, models.athena_query_id(r.name))
         ),
