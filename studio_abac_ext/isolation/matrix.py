@@ -14,6 +14,7 @@ from enum import Enum
 
 from ..data.iam_catalog import ActionSpec, IamCatalog
 from ..policy import ContextValue, PolicySet, Request, evaluate
+from .variants import resource_variants
 from .world import USER_SCOPED_TYPES, Owner, Target, World
 
 SAGEMAKER = "sagemaker"
@@ -132,6 +133,9 @@ class MatrixBuilder:
         self.catalog = catalog
         self.evaluator = evaluator
         self.types = catalog.services[SAGEMAKER].resource_types
+        self.variants = resource_variants(
+            evaluator.policies, SAGEMAKER, world.region, world.variable_values
+        )
 
     def build(self) -> list[ActionOutcome]:
         outcomes = []
@@ -191,12 +195,38 @@ class MatrixBuilder:
                     for rt in required
                 )
                 probes.append(Probe(requests, target_type))
-            return probes
+            return probes + self._variant_probes(spec, owner)
         for resource_type in spec.resource_types:
             target = self._target(resource_type, owner)
             request = self.world.request(action, target, extra=self._owner_keys(spec, owner))
             probes.append(Probe((request,), resource_type))
-        return probes
+        return probes + self._variant_probes(spec, owner)
+
+    def _variant_probes(self, spec: ActionSpec, owner: Owner) -> list[Probe]:
+        """The same question about ``owner``'s resources named (or placed) as the policies say:
+        one request each, on the action's first resource type (required first)."""
+        types = spec.required_resource_types or tuple(spec.resource_types)
+        if not types or not (self.variants.names or self.variants.users or self.variants.regions):
+            return []
+        resource_type = types[0]
+        spec_type = self.types[resource_type]
+        own_user = self.world.user_of(Owner.OWN)
+        users = [u for u in self.variants.users if u != own_user]
+        if resource_type not in USER_SCOPED_TYPES or owner is Owner.OWN:
+            users = []
+        extra = self._owner_keys(spec, owner)
+        targets = [
+            self.world.sagemaker_target(spec_type, owner, True, name=name, region=region)
+            for region in (None, *self.variants.regions)
+            for name in (None, *self.variants.names)
+            if region or name
+        ]
+        targets += [self.world.sagemaker_target(spec_type, owner, True, user=u) for u in users]
+        action = spec.qualified_name
+        return [
+            Probe((self.world.request(action, target, extra=extra),), resource_type)
+            for target in targets
+        ]
 
     def _owner_keys(self, spec: ActionSpec, owner: Owner) -> dict[str, str]:
         if "sagemaker:OwnerUserProfileArn" not in spec.condition_keys:

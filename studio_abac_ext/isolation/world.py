@@ -99,35 +99,54 @@ class World:
         return {"aws:SourceIdentity": self.user_of(Owner.OWN)}
 
     # resources -------------------------------------------------------------------------
-    def profile_arn(self, owner: Owner) -> str:
+    def profile_arn(self, owner: Owner, user: str | None = None) -> str:
         return (
             f"arn:{PARTITION}:sagemaker:{self.region}:{self.account_id}:"
-            f"user-profile/{self.domain_id}/{self.user_of(owner)}"
+            f"user-profile/{self.domain_id}/{user or self.user_of(owner)}"
         )
 
-    def sagemaker_target(self, spec: ResourceTypeSpec, owner: Owner, existing: bool) -> Target:
-        """``owner``'s resource of type ``spec``; a resource being created has no tags yet."""
+    @property
+    def variable_values(self) -> dict[str, str]:
+        """What the principal's policy variables resolve to (lower-cased keys)."""
+        values = {f"aws:principaltag/{k.lower()}": v for k, v in self.principal_tags.items()}
+        values |= {k.lower(): str(v) for k, v in self.principal_extra.items()}
+        return values
+
+    def sagemaker_target(
+        self,
+        spec: ResourceTypeSpec,
+        owner: Owner,
+        existing: bool,
+        *,
+        name: str | None = None,
+        user: str | None = None,
+        region: str | None = None,
+    ) -> Target:
+        """``owner``'s resource of type ``spec``; a resource being created has no tags yet.
+
+        ``name``, ``user`` and ``region`` replace the world's own choices (``variants.py``)."""
+        user = user or self.user_of(owner)
         names = {
             "DomainId": self.domain_id,
-            "UserProfileName": self.user_of(owner),
+            "UserProfileName": user,
             "AppType": "JupyterLab",
             "AppName": "default",
         }
         prefix = self.team_of(owner) or "untagged"
-        default_name = f"{prefix.lower()}-{spec.name}"
-        arn = spec.arn(PARTITION, self.region, self.account_id, names, default_name)
+        default_name = name or f"{prefix.lower()}-{spec.name}"
+        arn = spec.arn(PARTITION, region or self.region, self.account_id, names, default_name)
         if not existing or not spec.supports_resource_tags:
             return Target(arn)
-        return Target(arn, self._sagemaker_tags(spec.name, owner))
+        return Target(arn, self._sagemaker_tags(spec.name, owner, user))
 
-    def _sagemaker_tags(self, resource_type: str, owner: Owner) -> dict[str, str]:
+    def _sagemaker_tags(self, resource_type: str, owner: Owner, user: str) -> dict[str, str]:
         if owner is Owner.UNTAGGED:
             return {}
         if resource_type == "user-profile":
-            return {self.tag_keys.user: self.user_of(owner)}
+            return {self.tag_keys.user: user}
         if resource_type in PROFILE_LINKED_TYPES:
             # Studio tags the apps it starts with their user profile, not with a team.
-            return {"sagemaker:user-profile-arn": self.profile_arn(owner)}
+            return {"sagemaker:user-profile-arn": self.profile_arn(owner, user)}
         team = self.team_of(owner)
         return {self.tag_keys.team: team} if team else {}
 

@@ -97,3 +97,65 @@ def test_same_team_twice_is_a_clear_error(capsys: pytest.CaptureFixture[str]) ->
     code = main(["check-isolation", *policy_flags(paths), "--team", "X", "--other-team", "X"])
     assert code == 2
     assert "teams:" in capsys.readouterr().err
+
+
+OWN_APPS_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "OwnAppsOnly",
+            "Effect": "Allow",
+            "Action": "sagemaker:*",
+            "NotResource": "arn:aws:sagemaker:*:*:app/*/${aws:username}/*",
+        }
+    ],
+}
+
+
+def test_a_notresource_with_an_unresolvable_variable_is_a_critical_cross_team_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given issue 11's OwnAppsOnly policy: for a role session aws:username does not exist, so
+    # the NotResource pattern excludes nothing and the Allow covers every resource
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(OWN_APPS_ONLY))
+    # When check-isolation checks it (text and JSON)
+    code = main(["check-isolation", "--policy", str(path), "--fail-on", "critical"])
+    out = capsys.readouterr().out
+    main(["check-isolation", "--policy", str(path), "--json"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    # Then it is a certain, critical cross-team write granted by OwnAppsOnly, never all clear
+    assert code == 1
+    assert "No way past the team boundary" not in out
+    assert "[CRITICAL] cross-team-write:" in out and "p / OwnAppsOnly" in out
+    write = next(f for f in findings if f["id"] == "cross-team-write")
+    assert write["severity"] == "critical" and write["certainty"] == "certain"
+    assert {"policy": "p", "sid": "OwnAppsOnly"} in write["statements"]
+    assert "sagemaker:DeleteExperiment" in write["actions"]
+
+
+def test_a_grant_that_depends_on_an_unmodelled_key_is_reported_possible(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a delete allowed only from an address range the checker cannot see
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "OfficeOnly",
+                "Effect": "Allow",
+                "Action": "sagemaker:DeleteExperiment",
+                "Resource": "*",
+                "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+            }
+        ],
+    }
+    path = tmp_path / "office.json"
+    path.write_text(json.dumps(policy))
+    # When checked
+    main(["check-isolation", "--policy", str(path)])
+    out = capsys.readouterr().out
+    # Then it is a possible critical finding that names what it depends on
+    assert "[CRITICAL, POSSIBLE] cross-team-write-possible:" in out
+    assert "Depends on: aws:SourceIp" in out
+    assert "1 possible" in out
