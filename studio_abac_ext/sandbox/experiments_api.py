@@ -133,13 +133,44 @@ def _update(kind: str, fields: tuple[str, ...]) -> Handler:
 def _delete(kind: str) -> Handler:
     def delete(store: StudioStore, params: dict[str, Any], actor: Actor) -> dict[str, Any]:
         record = existing(store, kind, params)
+        _refuse_if_in_use(store, record)
         store.remove(kind, record.key)
-        if kind == TRIAL:
-            for component in store.all(TRIAL_COMPONENT):
-                component.links.discard(record.key)
         return {f"{NOUNS[kind]}Arn": record.arn}
 
     return delete
+
+
+def _refuse_if_in_use(store: StudioStore, record: StudioRecord) -> None:
+    """SageMaker deletes no parent of a live child: "All trials associated with the experiment
+    must be deleted first", "All trial components that make up the trial must be deleted first",
+    "A trial component must be disassociated from all trials before the trial component can be
+    deleted" (the API reference of DeleteExperiment, DeleteTrial, DeleteTrialComponent)."""
+    name = record.fields[f"{NOUNS[record.kind]}Name"]
+    if record.kind == EXPERIMENT:
+        trials = [
+            t for t in store.all(TRIAL) if t.fields.get("ExperimentName", "").lower() == record.key
+        ]
+        if trials:
+            raise ApiError(
+                "ValidationException",
+                f"Experiment '{name}' has {len(trials)} associated trial(s) "
+                f"(e.g. '{trials[0].fields['TrialName']}'); delete them first.",
+            )
+    elif record.kind == TRIAL:
+        components = [c for c in store.all(TRIAL_COMPONENT) if record.key in c.links]
+        if components:
+            raise ApiError(
+                "ValidationException",
+                f"Trial '{name}' has {len(components)} associated trial component(s) "
+                f"(e.g. '{components[0].fields['TrialComponentName']}'); disassociate or "
+                "delete them first.",
+            )
+    elif record.links:
+        raise ApiError(
+            "ValidationException",
+            f"TrialComponent '{name}' is associated with {len(record.links)} trial(s) "
+            f"(e.g. '{sorted(record.links)[0]}'); disassociate it from all trials first.",
+        )
 
 
 def summary(record: StudioRecord) -> dict[str, Any]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from . import domains_api, experiments_api, search
+from . import domains_api, experiments_api, search, spaces_api, training_jobs
 from .audit import AuditLog
 from .authorization import AccessCheck, AccessResult, Authorizer
 from .experiments_api import Actor, Handler
 from .identity import Caller
 from .protocol import ApiCall, Reply, error_reply, json_reply
 from .sagemaker_actions import sagemaker_target
+from .search_suggestions import get_search_suggestions
 from .studio_store import ApiError, StudioStore
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,10 @@ OPTIMISTIC_ATTEMPTS = 3
 HANDLERS: dict[str, Handler] = {
     **experiments_api.HANDLERS,
     **domains_api.HANDLERS,
+    **spaces_api.HANDLERS,
+    **training_jobs.HANDLERS,
     "Search": search.search,
+    "GetSearchSuggestions": get_search_suggestions,
 }
 
 
@@ -51,6 +55,8 @@ class SageMakerRoutes:
 
     def handle(self, caller: Caller, call: ApiCall, forward: Callable[[], Reply]) -> Reply:
         target = sagemaker_target(call.operation, call.params, call.region, caller.account_id)
+        with self.store.lock:
+            context = spaces_api.condition_keys(self.store, call.operation, call.params)
         check = AccessCheck(
             service="sagemaker",
             action=target.action,
@@ -58,6 +64,7 @@ class SageMakerRoutes:
             request_tags=target.request_tags,
             tag_keys=target.tag_keys,
             region=call.region,
+            context=context,
         )
         creates = target.creates
         for _ in range(OPTIMISTIC_ATTEMPTS):
@@ -79,6 +86,8 @@ class SageMakerRoutes:
         self.audit.record_result(caller, call, result)
         if not result.allowed:
             return error_reply(call, 400, "AccessDeniedException", result.message)
+        if "TrainingJob" in call.operation or call.operation == "Search":
+            training_jobs.refresh(self.store)  # what they read of a job's status is current
         handler = HANDLERS.get(call.operation)
         if handler is None:
             return self._forward(call, forward)

@@ -95,6 +95,12 @@ def search(store: StudioStore, params: dict[str, Any], actor: Actor) -> dict[str
     return {**reply, "NextToken": token} if token else reply
 
 
+def built_records(store: StudioStore, resource: str) -> list[dict[str, Any]]:
+    """Every record of `resource` as Search returns it (GetSearchSuggestions reads them)."""
+    source = _source(resource)
+    return [source.build(store, r) for r in source.records(store)]
+
+
 @dataclass(frozen=True)
 class _Source:
     """How Search reads one resource's stored records without building them: their fields and

@@ -8,7 +8,7 @@ from moto.iam.models import IAMBackend, iam_backends
 
 from studio_abac_ext.scenario import PolicyDocument, Resource, Scenario
 
-from . import domains_api, experiments_api
+from . import domains_api, experiments_api, training_jobs
 from .experiments_api import Actor
 from .studio_store import StudioStore
 
@@ -148,6 +148,7 @@ def _seed_training_job(scenario: Scenario, store: StudioStore, resource: Resourc
         tensor_board_output_config={},
         experiment_config={},
     )
+    training_jobs.seed_finished(store, resource.name)
 
 
 def _actor(scenario: Scenario, created_by: str) -> Actor:

@@ -1,8 +1,10 @@
 """The SageMaker state moto lacks or mangles: experiments, trials, trial components, Studio
-domains, user profiles and apps, kept with their tags, plus tag access for moto's own resources."""
+domains, user profiles, spaces and apps, kept with their tags, the clock of training jobs, plus
+tag access for moto's own resources."""
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,6 +18,7 @@ TRIAL_COMPONENT = "ExperimentTrialComponent"
 DOMAIN = "Domain"
 USER_PROFILE = "UserProfile"
 APP = "App"
+SPACE = "Space"
 ARN_TYPES = {
     EXPERIMENT: "experiment",
     TRIAL: "experiment-trial",
@@ -23,8 +26,12 @@ ARN_TYPES = {
     DOMAIN: "domain",
     USER_PROFILE: "user-profile",
     APP: "app",
+    SPACE: "space",
 }
 MAX_TAGS = 50
+# How long a training job created in the sandbox stays InProgress (and Stopping) before it ends.
+TRAINING_SECONDS_VARIABLE = "STUDIO_ABAC_SANDBOX_TRAINING_SECONDS"
+DEFAULT_TRAINING_SECONDS = 5.0
 
 
 class ApiError(Exception):
@@ -51,6 +58,23 @@ class StudioRecord:
     links: set[str] = field(default_factory=set)  # trial keys of a trial component
 
 
+@dataclass
+class TrainingRun:
+    """When a training job started, how long it runs, and when a StopTrainingJob came."""
+
+    started: datetime
+    seconds: float
+    stop_requested: datetime | None = None
+
+
+def training_seconds_default() -> float:
+    value = os.environ.get(TRAINING_SECONDS_VARIABLE, "")
+    try:
+        return max(0.0, float(value)) if value else DEFAULT_TRAINING_SECONDS
+    except ValueError:
+        return DEFAULT_TRAINING_SECONDS
+
+
 class StudioStore:
     """Records by kind and lower-cased key; one lock guards the store and moto's SageMaker tags."""
 
@@ -59,6 +83,8 @@ class StudioStore:
         self.region = region
         self.lock = threading.RLock()
         self._records: dict[str, dict[str, StudioRecord]] = {kind: {} for kind in ARN_TYPES}
+        self.training_runs: dict[str, TrainingRun] = {}  # by lower-cased job name
+        self.training_seconds = training_seconds_default()
 
     @property
     def moto(self) -> SageMakerModelBackend:
@@ -68,6 +94,8 @@ class StudioStore:
     def reset(self) -> None:
         with self.lock:
             self._records = {kind: {} for kind in ARN_TYPES}
+            self.training_runs = {}
+            self.training_seconds = training_seconds_default()
 
     def arn(self, kind: str, key: str) -> str:
         return f"arn:aws:sagemaker:{self.region}:{self.account_id}:{ARN_TYPES[kind]}/{key}"

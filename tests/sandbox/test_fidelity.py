@@ -14,7 +14,6 @@ NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
 @pytest.mark.parametrize(
     ("operation", "params"),
     [
-        ("list_spaces", {}),
         ("list_associations", {}),
         ("list_actions", {}),
         ("list_artifacts", {}),
@@ -94,3 +93,65 @@ def test_search_on_parameters_compares_numbers_as_numbers(fresh_sandbox: Sandbox
     assert names("Parameters.rate", "GreaterThan", "9.5") == ["lr-large"]
     assert names("Parameters.rate", "Equals", "10.0") == ["lr-large"]
     assert names("Parameters.optimizer", "GreaterThan", "b") == ["lr-large"]
+
+
+def test_get_search_suggestions_names_search_properties_beginning_with_the_hint(
+    fresh_sandbox: Sandbox,
+) -> None:
+    # Given a trial component with parameters and the seeded team-tagged experiments
+    sagemaker = fresh_sandbox.session_for("usera1@studio").client("sagemaker")
+    sagemaker.create_trial_component(
+        TrialComponentName="tuned",
+        Tags=[{"Key": "team", "Value": "TeamA"}],
+        Parameters={"rate": {"NumberValue": 1}, "optimizer": {"StringValue": "adam"}},
+    )
+
+    def suggestions(resource: str, hint: str) -> list[str]:
+        found = sagemaker.get_search_suggestions(
+            Resource=resource, SuggestionQuery={"PropertyNameQuery": {"PropertyNameHint": hint}}
+        )
+        return [s["PropertyName"] for s in found["PropertyNameSuggestions"]]
+
+    # When it asks for property names beginning with a hint
+    # Then it gets the names Search filters on, as SageMaker Studio's search box offers them
+    assert suggestions("ExperimentTrialComponent", "Parameters.") == [
+        "Parameters.optimizer",
+        "Parameters.rate",
+    ]
+    assert "Tags.team" in suggestions("Experiment", "tags.")
+    assert suggestions("Experiment", "ExperimentN") == ["ExperimentName"]
+    assert suggestions("Experiment", "NoSuchProperty") == []
+
+
+@pytest.mark.parametrize("kind", ["experiment", "trial", "trial_component"])
+def test_a_parent_with_children_is_not_deleted(fresh_sandbox: Sandbox, kind: str) -> None:
+    # Given an experiment with a trial that holds a trial component
+    # (DeleteExperiment: "All trials associated with the experiment must be deleted first";
+    # DeleteTrial: "All trial components that make up the trial must be deleted first";
+    # DeleteTrialComponent: "A trial component must be disassociated from all trials before the
+    # trial component can be deleted" -- the SageMaker API reference)
+    sagemaker = fresh_sandbox.session_for("usera1@studio").client("sagemaker")
+    team_a = [{"Key": "team", "Value": "TeamA"}]
+    sagemaker.create_experiment(ExperimentName="parent", Tags=team_a)
+    sagemaker.create_trial(TrialName="child", ExperimentName="parent", Tags=team_a)
+    sagemaker.create_trial_component(TrialComponentName="grandchild", Tags=team_a)
+    sagemaker.associate_trial_component(TrialComponentName="grandchild", TrialName="child")
+    delete = {
+        "experiment": lambda: sagemaker.delete_experiment(ExperimentName="parent"),
+        "trial": lambda: sagemaker.delete_trial(TrialName="child"),
+        "trial_component": lambda: sagemaker.delete_trial_component(
+            TrialComponentName="grandchild"
+        ),
+    }
+    # When it deletes the one still in use, then SageMaker's ValidationException refuses it
+    with pytest.raises(ClientError) as caught:
+        delete[kind]()
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    # And once the children are gone, in order, each delete succeeds
+    sagemaker.disassociate_trial_component(TrialComponentName="grandchild", TrialName="child")
+    delete["trial_component"]()
+    delete["trial"]()
+    delete["experiment"]()
+    assert "parent" not in [
+        e["ExperimentName"] for e in sagemaker.list_experiments()["ExperimentSummaries"]
+    ]
