@@ -15,7 +15,7 @@ SANDBOX_PORT ?= 5000
 PY_PATHS := $(wildcard studio_abac_ext tests benchmarks scripts)
 TS_SOURCES := $(shell find src style schema -type f -not -path "src/generated/*" 2>/dev/null) package.json tsconfig.json studio_abac_ext/openapi.yaml
 
-.PHONY: help setup demo lab test lint format clean check-python check-ts pytest jest ui-tests check-auth check-wheel fuzz
+.PHONY: help setup demo lab test lint format clean check-python check-ts pytest jest ui-tests check-auth check-wheel fuzz fuzz-isolation
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -89,6 +89,9 @@ fuzz: setup  ## The full fuzz run: schemathesis on every REST route (2,000 examp
 	mkdir -p build
 	STUDIO_ABAC_FUZZ_EXAMPLES=2000 STUDIO_ABAC_FUZZ_COUNTS=build/fuzz-counts.json \
 		python -m pytest tests/server/test_openapi.py tests/server/test_hostile_inputs.py -q -p no:cacheprovider
+
+fuzz-isolation: setup  ## The soundness property test of check-isolation with 2,000 examples (make test runs 15)
+	ISOLATION_FUZZ_EXAMPLES=2000 python -m pytest tests/unit/isolation/test_isolation_soundness.py -q -p no:cacheprovider
 
 check-wheel: setup  ## Build the production labextension and check the wheel ships it
 	jlpm build:prod
