@@ -11,7 +11,10 @@ from .operators import parse_operator
 
 _LAYER_PHRASES = {
     "identity": "no statement allows",
-    "resource": "the resource-based policy does not allow (cross-account access needs it)",
+    "resource": (
+        "the resource-based policy does not allow (cross-account access, role trust policies"
+        " and KMS key policies need it)"
+    ),
     "boundary": "the permissions boundary does not allow",
     "session": "the session policy does not allow",
 }
