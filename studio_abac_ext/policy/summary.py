@@ -69,7 +69,18 @@ def _allowed_summary(explanation: Explanation | None, action: str, target: str) 
     text = f"Allowed: {statement_label(grant)} allows {action} on {target}"
     if grant.conditions:
         text += " because " + " and ".join(c.reason for c in grant.conditions[:2])
-    return text + "."
+    return text + "." + _unresolved_resource_note(grant)
+
+
+def _unresolved_resource_note(trace: StatementTrace) -> str:
+    """A Resource/NotResource pattern whose variable has no value matches nothing."""
+    if not trace.unresolved_keys:
+        return ""
+    keys = ", ".join(trace.unresolved_keys)
+    return (
+        f" Its resource patterns with {keys} match nothing (the request lacks {keys}), "
+        "so a NotResource excludes nothing."
+    )
 
 
 def _explicit_deny_summary(explanation: Explanation | None, action: str, target: str) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from studio_abac_ext.policy import PolicySet, Request, evaluate, parse_policy
+from studio_abac_ext.policy import PolicySet, Request, evaluate, parse_policy, render_summary
 
 from .helpers import condition_holds, policy_doc, statement
 
@@ -211,3 +211,32 @@ def test_deny_with_a_null_variable_under_a_negated_operator_denies_and_says_why(
     assert condition.unresolved_keys == ("aws:PrincipalTag/team",)
     assert "cannot resolve ${aws:PrincipalTag/team}: that value matches nothing" in condition.reason
     assert decision.explanation.deny_because_missing[0].missing_keys == ("aws:PrincipalTag/team",)
+
+
+def test_issue_11s_own_apps_only_policy_lets_a_role_session_delete_any_experiment() -> None:
+    """AWS: "If a variable that has no value in the authorization context is used as part of
+    the Resource or NotResource element of a policy, the resource that includes a policy
+    variable with no value will not match any resource." """
+    # Given the team policy of issue 11: everything but the caller's own apps, by user name
+    own_apps = {
+        "Sid": "OwnAppsOnly",
+        "Effect": "Allow",
+        "Action": "sagemaker:*",
+        "NotResource": "arn:aws:sagemaker:*:*:app/*/${aws:username}/*",
+    }
+    policy = parse_policy(policy_doc(own_apps), name="team")
+    # When a role session (which has no aws:username) deletes another team's experiment
+    decision = evaluate(
+        Request(
+            "sagemaker:DeleteExperiment",
+            "arn:aws:sagemaker:us-east-1:123456789012:experiment/team-a-exp",
+            "arn:aws:sts::123456789012:assumed-role/TeamB/SageMaker",
+        ),
+        PolicySet(identity=[policy]),
+    )
+    # Then AWS allows it: the NotResource excludes nothing; the explanation says why
+    assert decision.decision == "allowed"
+    assert decision.missing_context_keys == ("aws:username",)
+    assert decision.explanation is not None
+    assert decision.explanation.deciding[0].unresolved_keys == ("aws:username",)
+    assert "so a NotResource excludes nothing" in render_summary(decision)
