@@ -349,3 +349,43 @@ def test_duplicate_sids_are_warned_about_once_and_still_simulated(
         "$.Statement[1].Sid: duplicate Sid 'Twice' (also $.Statement[0]); "
         "IAM requires each Sid to be unique within a policy\n"
     )
+
+
+def test_a_trust_policy_as_resource_policy_must_name_the_caller(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """AWS: "IAM role trust policies and KMS key policies are exceptions to this logic,
+    because they must explicitly allow access for principals." """
+    # Given an identity policy allowing sts:AssumeRole, and the role's trust policy naming
+    # only the SageMaker service
+    allow = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+    trust = {
+        "Effect": "Allow",
+        "Principal": {"Service": "sagemaker.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+    identity = tmp_path / "identity.json"
+    identity.write_text(json.dumps({"Version": "2012-10-17", "Statement": [allow]}), "utf-8")
+    role_trust = tmp_path / "trust.json"
+    role_trust.write_text(json.dumps({"Version": "2012-10-17", "Statement": [trust]}), "utf-8")
+    # When Team B's session asks to assume another team's role, with the flags of the AWS CLI
+    code = main(
+        [
+            "simulate-custom-policy",
+            "--policy-input-list",
+            f"file://{identity}",
+            "--resource-policy",
+            f"file://{role_trust}",
+            "--action-names",
+            "sts:AssumeRole",
+            "--resource-arns",
+            "arn:aws:iam::123456789012:role/SageMakerStudioDeveloperTeamARole",
+            "--caller-arn",
+            TEAM_B,
+            "--decision-only",
+        ]
+    )
+    # Then the identity allow alone is not enough: the trust policy refused
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)["EvaluationResults"][0]
+    assert result["EvalDecision"] == "implicitDeny"
