@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -323,6 +324,7 @@ class ParseCache:
         self.max_entry_chars = max_entry_chars
         self.chars = 0
         self._entries: OrderedDict[tuple[str, str, str], Policy] = OrderedDict()
+        self._lock = threading.Lock()  # the server evaluates on several threads
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -331,24 +333,27 @@ class ParseCache:
         return key in self._entries
 
     def get(self, key: tuple[str, str, str]) -> Policy | None:
-        found = self._entries.get(key)
-        if found is not None:
-            self._entries.move_to_end(key)
-        return found
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
 
     def put(self, key: tuple[str, str, str], policy: Policy) -> None:
         size = len(key[0])
-        if size > self.max_entry_chars or key in self._entries:
-            return
-        self._entries[key] = policy
-        self.chars += size
-        while self.chars > self.max_chars:
-            (text, _, _), _ = self._entries.popitem(last=False)
-            self.chars -= len(text)
+        with self._lock:
+            if size > self.max_entry_chars or key in self._entries:
+                return
+            self._entries[key] = policy
+            self.chars += size
+            while self.chars > self.max_chars:
+                (text, _, _), _ = self._entries.popitem(last=False)
+                self.chars -= len(text)
 
     def clear(self) -> None:
-        self._entries.clear()
-        self.chars = 0
+        with self._lock:
+            self._entries.clear()
+            self.chars = 0
 
 
 PARSED = ParseCache(max_chars=4_000_000, max_entry_chars=64_000)
