@@ -6,16 +6,48 @@ so a plain ``jupyter lab`` inside Studio needs no configuration at all.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
-from traitlets import Bool, Float, Int, List, Unicode, default, validate
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default, validate
 from traitlets.config import Configurable
 
 from .aws.athena_sql import parse_denials_source
 
 STUDIO_METADATA_PATH = "/opt/ml/metadata/resource-metadata.json"
 RESOURCE_TYPES = ("experiment", "trial", "trial-component", "training-job", "model", "endpoint")
+SESSION_TAGS_VARIABLE = "STUDIO_ABAC_SESSION_TAGS"
+# STS's limits on session tags (AssumeRole, Tags): "You can pass up to 50 session tags. The plain
+# text session tag keys can't exceed 128 characters, and the values can't exceed 256 characters."
+MAX_SESSION_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
+
+
+def parse_session_tags(text: str, where: str = SESSION_TAGS_VARIABLE) -> dict[str, str]:
+    """A JSON object of session tags (``{"studiouserid": "usera1"}``) as the sign-in reports
+    them; ValueError naming `where` and the rule broken."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where}: not JSON ({error.msg} at character {error.pos})") from None
+    return check_session_tags(value, where)
+
+
+def check_session_tags(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: must be a JSON object of tag key to value")
+    if len(value) > MAX_SESSION_TAGS:
+        raise ValueError(f"{where}: {len(value)} tags, STS allows at most {MAX_SESSION_TAGS}")
+    for key, tag in value.items():
+        if not isinstance(tag, str):
+            raise ValueError(f"{where}: the value of {key!r} must be a string")
+        if not 1 <= len(key) <= MAX_TAG_KEY:
+            raise ValueError(f"{where}: tag key {key!r} must be 1-{MAX_TAG_KEY} characters")
+        if len(tag) > MAX_TAG_VALUE:
+            raise ValueError(f"{where}: the value of {key!r} exceeds {MAX_TAG_VALUE} characters")
+    return {str(k): v for k, v in value.items()}
 
 
 class StudioAbac(Configurable):
@@ -57,6 +89,18 @@ class StudioAbac(Configurable):
         help=(
             "The caller's Studio user id when neither IAM nor the user profile reveals it. "
             "Default: STUDIO_ABAC_USER_ID."
+        ),
+    ).tag(config=True)
+
+    session_tags = Dict(
+        value_trait=Unicode(),
+        help=(
+            "The session tags of the caller's role session, as its sign-in reported them "
+            "(AssumeRoleWithSAML's PrincipalTag attributes): AWS has no API that tells a session "
+            "its own tags. Used for the team and Studio user id before any other source, and "
+            "ignored unless the caller is a role session. Default: STUDIO_ABAC_SESSION_TAGS "
+            '(a JSON object, {"studiouserid": "usera1"}), which `studio-abac sandbox env fed:NAME` '
+            "prints."
         ),
     ).tag(config=True)
 
@@ -155,6 +199,14 @@ class StudioAbac(Configurable):
     @default("studio_user_id")
     def _default_studio_user_id(self) -> str:
         return os.environ.get("STUDIO_ABAC_USER_ID", "")
+
+    @default("session_tags")
+    def _default_session_tags(self) -> dict[str, str]:
+        return parse_session_tags(os.environ.get(SESSION_TAGS_VARIABLE, ""))
+
+    @validate("session_tags")
+    def _valid_session_tags(self, proposal: Any) -> dict[str, str]:
+        return check_session_tags(proposal["value"], "StudioAbac.session_tags")
 
     @default("resource_metadata_path")
     def _default_metadata_path(self) -> str:

@@ -69,6 +69,41 @@ describe('ResourcesPanel', () => {
     );
   });
 
+  it("names a federated user's session tag as the source of their user id", () => {
+    // Given a federated session's identity as the server answers it (tests/server/
+    // test_identity_federated.py): studiouserid from the sign-in, no team tag sent
+    const identity = {
+      ...TEAM_B_IDENTITY,
+      arn: 'arn:aws:sts::123456789012:assumed-role/SageMakerStudioFederatedUserRole/usera1',
+      roleName: 'SageMakerStudioFederatedUserRole',
+      sessionName: 'usera1',
+      studio: null,
+      studioUserId: {
+        value: 'usera1',
+        source: 'session-tag' as const,
+        reason: null
+      },
+      team: {
+        value: null,
+        source: null,
+        reason:
+          "Unknown team: your sign-in's session tags have no 'team'; nothing is configured."
+      }
+    };
+    // When the header is shown
+    const node = render(
+      <IdentityHeader identity={identity} error={null} trans={trans} />
+    );
+    // Then the user id says it came from the sign-in's session tag, and the team why it is unknown
+    const header = node.querySelector('[aria-label="Signed in as"]');
+    expect(header?.textContent).toContain(
+      "usera1 from your sign-in's session tag"
+    );
+    expect(header?.textContent).toContain(
+      "none: Unknown team: your sign-in's session tags have no 'team'"
+    );
+  });
+
   it('names the policy source and lists the sources tried before it', () => {
     // Given an identity whose policies came from IAM after the published S3 copy was refused
     // (the reason as the server words it)

@@ -73,7 +73,7 @@ export function sourceLabel(
     case 'user-tag':
       return trans.__("from your IAM user's tag");
     case 'session-tag':
-      return trans.__('from your session tag');
+      return trans.__("from your sign-in's session tag");
     case 'user-profile-tag':
       return trans.__("from your Studio user profile's tag");
     case 'config':
@@ -118,6 +118,14 @@ export function IdentityHeader(props: {
       <div>
         <span className="jp-StudioAbac-muted">{trans.__('User')}</span>{' '}
         <strong>{user}</strong>
+        {identity.studioUserId.value && (
+          <>
+            {' '}
+            <span className="jp-StudioAbac-muted">
+              {sourceLabel(identity.studioUserId.source, trans)}
+            </span>
+          </>
+        )}
       </div>
       {identity.roleName && (
         <div

@@ -80,6 +80,7 @@ class Services:
             configured_user_id=config.studio_user_id,
             metadata_path=config.resource_metadata_path,
             read_iam_tags=config.read_iam_tags,
+            session_tags=dict(config.session_tags),
         )
         self._identity: Cached[CallerIdentity] = Cached(
             lambda: resolve_identity(self.runner, self.identity_settings),

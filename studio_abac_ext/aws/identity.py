@@ -1,13 +1,16 @@
 """Who the caller is: STS, then the team and user tags from wherever they can be read.
 
-Order for the team and the Studio user id: the caller's role or IAM user tags (when IAM lets the
-caller read them), the Studio user profile's tags, then the configuration. AWS has no API that
-returns a session's own tags, so session tags are only ever known from configuration.
+Order for the team and the Studio user id: the session tags the sign-in reported (a role session
+only), the caller's role or IAM user tags (when IAM lets the caller read them), the Studio user
+profile's tags, then the configuration. AWS has no API that returns a session's own tags, so
+session tags are only ever known from what the sign-in hands over (``StudioAbac.session_tags``,
+``STUDIO_ABAC_SESSION_TAGS``); as in AWS, a session tag overrides a role tag of the same key.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -74,6 +77,9 @@ class IdentitySettings:
     configured_user_id: str
     metadata_path: str
     read_iam_tags: bool
+    # What the sign-in says the session carries (AssumeRoleWithSAML's PrincipalTag attributes,
+    # AssumeRole's Tags): unverifiable by the session itself, so only ever taken from settings.
+    session_tags: Mapping[str, str] = field(default_factory=dict)
 
 
 def parse_caller_arn(arn: str) -> ParsedArn:
@@ -140,23 +146,69 @@ async def _profile_tags(runner: AwsRunner, space: StudioSpace | None) -> tuple[d
     return _tag_map(reply.get("Tags")), ""
 
 
+@dataclass(frozen=True)
+class _SessionTags:
+    tags: dict[str, str]
+    reason: str
+
+
+def _session_tags(parsed: ParsedArn, settings: IdentitySettings) -> _SessionTags:
+    """The sign-in's session tags, kept only for a role session (the only kind that has them
+    here: AssumeRole, AssumeRoleWithSAML and AssumeRoleWithWebIdentity all make one)."""
+    if not settings.session_tags:
+        return _SessionTags({}, "")
+    if parsed.principal_type != "AssumedRole":
+        log.warning(
+            "session tags are configured but the caller is a %s, not a role session: ignored",
+            parsed.principal_type,
+        )
+        return _SessionTags({}, "session tags are configured but you are not a role session")
+    return _SessionTags(dict(settings.session_tags), "")
+
+
+def _lookup(tags: Mapping[str, str], key: str) -> str | None:
+    """A tag's value by key, read case-insensitively as IAM and STS compare tag keys."""
+    if key in tags:
+        return tags[key]
+    folded = key.casefold()
+    return next((value for name, value in tags.items() if name.casefold() == folded), None)
+
+
 def _pick(
     key: str,
+    session: _SessionTags,
     principal: tuple[dict[str, str], Source | None, str],
     profile: tuple[dict[str, str], str],
     configured: str,
 ) -> Attribute:
     tags, source, principal_reason = principal
+    from_session = _lookup(session.tags, key)
+    if from_session is not None:
+        return Attribute(from_session, "session-tag", None)
     if key in tags and source is not None:
         return Attribute(tags[key], source, None)
     if key in profile[0]:
         return Attribute(profile[0][key], "user-profile-tag", None)
     if configured:
         return Attribute(configured, "config", None)
-    reasons = [principal_reason or f"your {source} tags have no {key!r}"]
+    reasons = []
+    if session.tags:
+        reasons.append(f"your sign-in's session tags have no {key!r}")
+    elif session.reason:
+        reasons.append(session.reason)
+    reasons.append(principal_reason or f"your {source} tags have no {key!r}")
     reasons.append(profile[1] or f"the user profile has no {key!r} tag")
     reasons.append("nothing is configured")
     return Attribute(None, None, f"Unknown {key}: " + "; ".join(reasons) + ".")
+
+
+def _with_session_tags(tags: dict[str, str], session: Mapping[str, str]) -> dict[str, str]:
+    """The principal's tags as AWS sees them: "session tags override a role tag with the same
+    key" (STS AssumeRole, Tags), keys compared case-insensitively."""
+    folded = {key.casefold() for key in session}
+    merged = {key: value for key, value in tags.items() if key.casefold() not in folded}
+    merged.update(session)
+    return merged
 
 
 async def resolve_identity(runner: AwsRunner, settings: IdentitySettings) -> CallerIdentity:
@@ -165,11 +217,12 @@ async def resolve_identity(runner: AwsRunner, settings: IdentitySettings) -> Cal
     arn = str(caller["Arn"])
     parsed = parse_caller_arn(arn)
     space, _ = read_studio_space(settings.metadata_path)
+    session = _session_tags(parsed, settings)
     principal = await _principal_tags(runner, parsed, settings)
     profile = await _profile_tags(runner, space)
-    team = _pick(settings.team_tag_key, principal, profile, settings.configured_team)
-    user = _pick(settings.user_tag_key, principal, profile, settings.configured_user_id)
-    tags = dict(principal[0])
+    team = _pick(settings.team_tag_key, session, principal, profile, settings.configured_team)
+    user = _pick(settings.user_tag_key, session, principal, profile, settings.configured_user_id)
+    tags = _with_session_tags(principal[0], session.tags)
     # What the engine assumes the caller carries: a profile tag or configured team stands in for
     # the role tag the admin set but the caller cannot read. A user profile's studiouserid is
     # not a principal tag of the execution role's session, so it stays out.

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..aws.identity import IdentitySettings
-from ..config import STUDIO_METADATA_PATH, StudioAbac
+from ..config import SESSION_TAGS_VARIABLE, STUDIO_METADATA_PATH, StudioAbac, parse_session_tags
 
 OFF_WORDS = ("0", "off", "false", "no")
 AUTOTAG_VARIABLE = "STUDIO_ABAC_AUTOTAG"
@@ -45,6 +45,7 @@ class KernelSettings:
                 configured_user_id=env.get("STUDIO_ABAC_USER_ID", ""),
                 metadata_path=env.get("STUDIO_ABAC_RESOURCE_METADATA", STUDIO_METADATA_PATH),
                 read_iam_tags=not switched_off(env.get("STUDIO_ABAC_READ_IAM_TAGS")),
+                session_tags=parse_session_tags(env.get(SESSION_TAGS_VARIABLE, "")),
             ),
             policy_sources=tuple(s for s in sources if s) or ("iam",),
         )
