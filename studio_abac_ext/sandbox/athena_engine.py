@@ -25,46 +25,40 @@ from sqlglot.errors import SqlglotError
 from .trail_files import Partitions, TrailFiles
 
 PARTITION_COLUMNS = ("account", "region", "timestamp")
-# The documented CloudTrail table's columns (Athena's CREATE TABLE for CloudTrail logs), as
-# DuckDB types over the log files' camelCase keys.
-RECORD_TYPE = (
-    "STRUCT(eventVersion VARCHAR, userIdentity STRUCT(type VARCHAR, principalId VARCHAR, "
-    "arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR, accessKeyId VARCHAR, userName VARCHAR, "
+# The documented CloudTrail table's columns (Athena's CREATE TABLE for CloudTrail logs): name,
+# the log files' camelCase key, and the DuckDB type read (JSON text columns read as JSON, given as
+# text as the Hive SerDe gives them).
+USER_IDENTITY = (
+    "STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, "
+    "invokedBy VARCHAR, accessKeyId VARCHAR, userName VARCHAR, "
     "onBehalfOf STRUCT(userId VARCHAR, identityStoreArn VARCHAR), "
     "sessionContext STRUCT(attributes STRUCT(mfaAuthenticated VARCHAR, creationDate VARCHAR), "
     "sessionIssuer STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, "
-    "userName VARCHAR), ec2RoleDelivery VARCHAR, sourceIdentity VARCHAR)), "
-    "eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR, "
-    "sourceIPAddress VARCHAR, userAgent VARCHAR, errorCode VARCHAR, errorMessage VARCHAR, "
-    "requestParameters JSON, responseElements JSON, additionalEventData JSON, "
-    "requestID VARCHAR, eventID VARCHAR, readOnly VARCHAR, "
-    "resources STRUCT(ARN VARCHAR, accountId VARCHAR, type VARCHAR)[], eventType VARCHAR, "
-    "apiVersion VARCHAR, recipientAccountId VARCHAR, sharedEventID VARCHAR, "
-    "vpcEndpointId VARCHAR)"
+    "userName VARCHAR), ec2RoleDelivery VARCHAR, sourceIdentity VARCHAR))"
 )
 COLUMNS = (
-    ("eventversion", "r.eventVersion"),
-    ("useridentity", "r.userIdentity"),
-    ("eventtime", "r.eventTime"),
-    ("eventsource", "r.eventSource"),
-    ("eventname", "r.eventName"),
-    ("awsregion", "r.awsRegion"),
-    ("sourceipaddress", "r.sourceIPAddress"),
-    ("useragent", "r.userAgent"),
-    ("errorcode", "r.errorCode"),
-    ("errormessage", "r.errorMessage"),
-    ("requestparameters", "CAST(r.requestParameters AS VARCHAR)"),
-    ("responseelements", "CAST(r.responseElements AS VARCHAR)"),
-    ("additionaleventdata", "CAST(r.additionalEventData AS VARCHAR)"),
-    ("requestid", "r.requestID"),
-    ("eventid", "r.eventID"),
-    ("readonly", "CAST(r.readOnly AS VARCHAR)"),
-    ("resources", "r.resources"),
-    ("eventtype", "r.eventType"),
-    ("apiversion", "r.apiVersion"),
-    ("recipientaccountid", "r.recipientAccountId"),
-    ("sharedeventid", "r.sharedEventID"),
-    ("vpcendpointid", "r.vpcEndpointId"),
+    ("eventversion", "eventVersion", "VARCHAR"),
+    ("useridentity", "userIdentity", USER_IDENTITY),
+    ("eventtime", "eventTime", "VARCHAR"),
+    ("eventsource", "eventSource", "VARCHAR"),
+    ("eventname", "eventName", "VARCHAR"),
+    ("awsregion", "awsRegion", "VARCHAR"),
+    ("sourceipaddress", "sourceIPAddress", "VARCHAR"),
+    ("useragent", "userAgent", "VARCHAR"),
+    ("errorcode", "errorCode", "VARCHAR"),
+    ("errormessage", "errorMessage", "VARCHAR"),
+    ("requestparameters", "requestParameters", "JSON"),
+    ("responseelements", "responseElements", "JSON"),
+    ("additionaleventdata", "additionalEventData", "JSON"),
+    ("requestid", "requestID", "VARCHAR"),
+    ("eventid", "eventID", "VARCHAR"),
+    ("readonly", "readOnly", "VARCHAR"),
+    ("resources", "resources", "STRUCT(ARN VARCHAR, accountId VARCHAR, type VARCHAR)[]"),
+    ("eventtype", "eventType", "VARCHAR"),
+    ("apiversion", "apiVersion", "VARCHAR"),
+    ("recipientaccountid", "recipientAccountId", "VARCHAR"),
+    ("sharedeventid", "sharedEventID", "VARCHAR"),
+    ("vpcendpointid", "vpcEndpointId", "VARCHAR"),
 )
 PARTITION_EXPRESSIONS = (
     ("account", r"regexp_extract(filename, '/AWSLogs/[^/]+/([0-9]{12})/CloudTrail/', 1)"),
@@ -191,18 +185,42 @@ def _narrow(condition: exp.Expr, found: dict[str, Any]) -> None:
         found["first"] = found["last"] = values[0]
 
 
-def _table_view(files: list[Path]) -> str:
-    columns = ", ".join(f'{source} AS "{name}"' for name, source in COLUMNS)
+def referenced_columns(tree: exp.Expr) -> set[str]:
+    """The table's columns a query names (all for ``*``): only those are read from the files,
+    the projection a columnar engine would push down."""
+    if any(isinstance(star, exp.Star) for star in tree.find_all(exp.Star)):
+        return {name for name, _, _ in COLUMNS}
+    named = {identifier.name.lower() for identifier in tree.find_all(exp.Identifier)}
+    return {name for name, _, _ in COLUMNS if name in named}
+
+
+def _table_view(files: list[Path], wanted: set[str]) -> str:
+    """The table as a view over ``files``: the columns not ``wanted`` are NULLs of their type."""
+    read = [(name, key, kind) for name, key, kind in COLUMNS if name in wanted]
+    record_type = "STRUCT(" + ", ".join(f'"{key}" {kind}' for _, key, kind in read) + ")"
+    if not read:
+        record_type = "STRUCT(eventTime VARCHAR)"
+
+    def column(name: str, key: str, kind: str) -> str:
+        if name not in wanted:
+            value = f"NULL::{'VARCHAR' if kind == 'JSON' else kind}"
+        elif kind == "JSON":
+            value = f'CAST(r."{key}" AS VARCHAR)'
+        else:
+            value = f'r."{key}"'
+        return f'{value} AS "{name}"'
+
+    columns = ", ".join(column(*spec) for spec in COLUMNS)
     partitions = ", ".join(f'{source} AS "{name}"' for name, source in PARTITION_EXPRESSIONS)
     if not files:
-        source = f"(SELECT NULL::{RECORD_TYPE} AS r, ''::VARCHAR AS filename WHERE false)"
+        source = f"(SELECT NULL::{record_type} AS r, ''::VARCHAR AS filename WHERE false)"
     else:
         listed = "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
         reader = (
-            f"read_json({listed}, columns={{'Records': '{RECORD_TYPE}[]'}}, "
-            "filename=true, format='auto', compression='gzip')"
+            f"read_json({listed}, records=false, format='unstructured', compression='gzip', "
+            f"columns={{'json': 'STRUCT(Records {record_type}[])'}}, filename=true)"
         )
-        source = f"(SELECT unnest(Records) AS r, filename FROM {reader})"
+        source = f"(SELECT unnest(json.Records) AS r, filename FROM {reader})"
     return f"SELECT {columns}, {partitions} FROM {source}"
 
 
@@ -228,7 +246,8 @@ class QueryRunner:
         try:
             connection.execute(f'CREATE SCHEMA "{self.database}"')
             connection.execute(
-                f'CREATE VIEW "{self.database}"."{self.table}" AS {_table_view(files)}'
+                f'CREATE VIEW "{self.database}"."{self.table}" AS '
+                f"{_table_view(files, referenced_columns(query.tree))}"
             )
             cursor = connection.execute(translated)
             described = cursor.description or []
