@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import tempfile
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -166,9 +167,16 @@ def run_workflow(sandbox: Sandbox, workflow: Workflow, extension: bool) -> Outco
         cells = ["%load_ext studio_abac_ext", *cells, "%abac why"]
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True)
     started = time.perf_counter()
-    client.execute(env=_kernel_env(sandbox, workflow.principal))
+    with tempfile.TemporaryDirectory(prefix="bench-sdk-") as workdir:
+        client = NotebookClient(
+            notebook,
+            timeout=300,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": workdir}},
+        )
+        client.execute(env=_kernel_env(sandbox, workflow.principal))
     seconds = time.perf_counter() - started
     ran = notebook.cells[1:-1] if extension else notebook.cells
     failing = next((cell for cell in ran if _failed(cell)), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,15 @@ def run_cells(
     """Execute ``cells`` in one fresh kernel; errors stay in the outputs, as in JupyterLab."""
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    client = NotebookClient(
-        notebook, timeout=180, kernel_name="python3", allow_errors=True, resources={}
-    )
-    client.execute(env=kernel_env(sandbox, principal, **extra_env))
+    with tempfile.TemporaryDirectory(prefix="studio-abac-kernel-") as workdir:
+        client = NotebookClient(
+            notebook,
+            timeout=180,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": workdir}},  # the kernel's working directory
+        )
+        client.execute(env=kernel_env(sandbox, principal, **extra_env))
     return list(notebook.cells)
 
 

@@ -133,3 +133,31 @@ def test_a_botocore_without_the_plugin_hook_degrades_to_a_message(fresh_sandbox:
     assert error_of(load) is None
     assert "not auto-tagged (this botocore has no client plugin hook)" in text_of(load)
     assert last_json(created)["team"] == "TeamA"
+
+
+@pytest.mark.sandbox
+def test_a_wrapped_s3_denial_shows_the_object_it_was_for(fresh_sandbox: Sandbox) -> None:
+    # Given the document's supporting-services policy, which names the bucket but not its objects
+    cells = run_cells(
+        fresh_sandbox,
+        "usera1@studio",
+        [
+            "%load_ext studio_abac_ext",
+            # When boto3's transfer manager uploads a file into the team's bucket
+            "import boto3, pathlib\n"
+            'pathlib.Path("train.csv").write_text("a,b\\n")\n'
+            'boto3.client("s3").upload_file("train.csv", "sagemaker-studio-abac-sandbox", '
+            '"data/train.csv")',
+        ],
+    )
+    uploaded = cells[1]
+    # Then the S3UploadFailedError wrapping S3's bare "Access Denied" is shown as it is
+    error = error_of(uploaded)
+    assert error is not None
+    assert error["ename"] == "S3UploadFailedError"
+    # And the denial output names the action and the object from the request's parameters
+    (denial,) = denials_of(uploaded)
+    assert denial["action"] == "s3:PutObject"
+    assert denial["service"] == "s3"
+    assert denial["resource"] == "arn:aws:s3:::sagemaker-studio-abac-sandbox/data/train.csv"
+    assert (denial["code"], denial["message"]) == ("AccessDenied", "Access Denied")
