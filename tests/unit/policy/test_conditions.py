@@ -452,3 +452,28 @@ def test_missing_key_reason_says_why_the_condition_failed() -> None:
     # Then the reason names the missing key and the rule
     assert trace.reason == "aws:TagKeys is missing; ForAnyValue is false when the key is absent"
     assert decision.missing_context_keys == ("aws:TagKeys",)
+
+
+@pytest.mark.parametrize(
+    ("operator", "tag_keys", "denied"),
+    [
+        ("StringNotEquals", ["note", "team"], True),
+        ("StringNotEquals", ["note"], False),
+        ("StringEquals", ["note", "team"], True),
+        ("StringEquals", ["other", "note"], False),
+        ("StringNotLike", ["note", "team*x"], True),
+    ],
+)
+def test_multivalued_condition_keys_require_condition_set_operators_and_a_deny_never_fails_open(
+    operator: str, tag_keys: list[str], denied: bool
+) -> None:
+    """AWS (reference_policies_single-vs-multi-valued-condition-keys.html): "Multivalued
+    condition keys require condition set operators ForAllValues or ForAnyValue." What a plain
+    operator does is not said; whichever reading holds, the Deny applies (docs/engine.md)."""
+    # Given a Deny with a plain operator on aws:TagKeys ("note" is the only key allowed)
+    value = "note" if operator.startswith("StringNot") else "team"
+    condition = {operator: {"aws:TagKeys": value}}
+    # When a request carries several tag keys
+    decision = decide_condition(condition, {"aws:TagKeys": tag_keys}, effect="Deny")
+    # Then the Deny applies as soon as one reading makes it apply
+    assert (decision.decision == "explicitDeny") is denied
