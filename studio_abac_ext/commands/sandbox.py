@@ -104,11 +104,22 @@ def print_environment(args: argparse.Namespace) -> int:
     except SignInError as error:
         print(f"studio-abac sandbox env: federated sign-in failed: {error}", file=sys.stderr)
         return 1
-    # A named profile cannot be found in the blank config file the sandbox points at.
-    print("unset AWS_PROFILE AWS_DEFAULT_PROFILE")
+    # A named profile cannot be found in the blank config file the sandbox points at; and what
+    # another persona's env set must not outlive it (fed:NAME's session tags claimed by a Studio
+    # persona, a Studio persona's metadata by an IAM user).
+    leftovers = [name for name in PERSONA_VARIABLES if name not in env]
+    print(" ".join(["unset AWS_PROFILE AWS_DEFAULT_PROFILE", *leftovers]))
     for name, value in env.items():
         print(f"export {name}={shlex.quote(value)}")
     return 0
+
+
+# Variables only some personas' env sets.
+PERSONA_VARIABLES = (
+    "AWS_SESSION_TOKEN",
+    "STUDIO_ABAC_SESSION_TAGS",
+    "STUDIO_ABAC_RESOURCE_METADATA",
+)
 
 
 def print_saml_response(args: argparse.Namespace) -> int:

@@ -28,13 +28,34 @@ def free_port() -> int:
 
 def parse_exports(output: str) -> dict[str, str]:
     lines = output.splitlines()
-    assert lines[0] == "unset AWS_PROFILE AWS_DEFAULT_PROFILE"
+    unset = lines[0].split()
+    assert unset[:3] == ["unset", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
     env = {}
     for line in lines[1:]:
         assert line.startswith("export "), line
         name, _, value = line[len("export ") :].partition("=")
         env[name] = shlex.split(value)[0] if value else ""
+    assert not set(unset) & set(env), "a variable both unset and exported"
     return env
+
+
+def test_env_clears_what_another_persona_set(tmp_path: Path) -> None:
+    # Given a shell that evaluated a federated persona's env (session token and session tags)
+    script = (
+        'export AWS_SESSION_TOKEN=fed-token STUDIO_ABAC_SESSION_TAGS=\'{"studiouserid": "x"}\'\n'
+        f'eval "$({shlex.join(CLI)} env usera1 --port 5123)"\n'
+        'echo "${AWS_SESSION_TOKEN-none} ${STUDIO_ABAC_SESSION_TAGS-none}"\n'
+    )
+    # When it evaluates an IAM user's env
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env={**os.environ, "XDG_RUNTIME_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # Then the IAM user's keys are not paired with the old token, nor given the old session tags
+    assert result.stdout.split() == ["none", "none"]
 
 
 def test_env_prints_what_a_studio_space_provides(tmp_path: Path) -> None:
