@@ -3,10 +3,22 @@ denial under its traceback, and the ``%abac`` magics.
 
 May import ``policy/`` and ``aws/`` (identity, policy sources, error classification) and the
 leaf ``config`` module for the server's defaults; never ``app/``, ``web/`` or ``sandbox/``.
+Nothing is imported here: botocore imports ``botocore_plugin`` in any process that inherits a
+kernel's environment, and that must stay cheap.
 """
 
 from __future__ import annotations
 
-from .extension import load_ipython_extension, unload_ipython_extension
+from typing import Any
 
-__all__ = ["load_ipython_extension", "unload_ipython_extension"]
+
+def load_ipython_extension(shell: Any) -> None:
+    from .extension import load_ipython_extension as load
+
+    load(shell)
+
+
+def unload_ipython_extension(shell: Any) -> None:
+    from .extension import unload_ipython_extension as unload
+
+    unload(shell)
