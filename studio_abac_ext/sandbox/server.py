@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -83,8 +84,12 @@ class Sandbox:
         # The organisation trail's bucket (a directory) and Athena over it, when the scenario has one.
         self.trail_files: TrailFiles | None = None
         self.athena: AthenaApi | None = None
+        self._made_trail_dir: str | None = None
         if scenario.organization_trail is not None:
-            root = trail_dir or tempfile.mkdtemp(prefix="studio-abac-trail-")
+            if trail_dir is None:
+                self._made_trail_dir = tempfile.mkdtemp(prefix="studio-abac-trail-")
+            root = trail_dir or self._made_trail_dir
+            assert root is not None
             self.trail_files = TrailFiles(root, scenario.organization_trail, scenario.account_id)
             self.audit.listeners.append(self.trail_files.on_audit_entry)
         self._server: BaseWSGIServer | None = None
@@ -155,6 +160,9 @@ class Sandbox:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        if self._made_trail_dir is not None:
+            shutil.rmtree(self._made_trail_dir, ignore_errors=True)
+            self._made_trail_dir = None
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = None
