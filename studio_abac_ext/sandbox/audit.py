@@ -3,18 +3,22 @@ its listeners (the organisation trail's log files) told of each decision."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .authorization import AccessResult
 from .identity import Caller
-from .protocol import ApiCall
+from .protocol import ApiCall, Reply
 from .studio_store import ApiError
 
 READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Search", "Lookup", "BatchGet")
@@ -29,6 +33,41 @@ LOOKUP_KEYS = {
     "AccessKeyId",
 }
 MAX_EVENTS_IN_MEMORY = 20000
+DEFAULT_USER_AGENT = "studio-abac-sandbox"
+XML_CODE = re.compile(r"<Code>(.*?)</Code>", re.DOTALL)
+XML_MESSAGE = re.compile(r"<Message>(.*?)</Message>", re.DOTALL)
+
+
+@dataclass
+class RequestOutcome:
+    """One request's decisions, logged when its reply is known: CloudTrail records the caller's
+    user agent and, for a failed call, the error the caller got (not only a denial's)."""
+
+    user_agent: str
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    error: tuple[str, str] | None = None
+
+    def replied(self, reply: Reply) -> None:
+        self.error = reply_error(reply)
+
+
+def reply_error(reply: Reply) -> tuple[str, str] | None:
+    """The (code, message) of an error reply in any of the protocols; None for a success."""
+    if reply.status < 400:
+        return None
+    text = reply.body.decode("utf-8", "replace")
+    if "json" in reply.content_type:
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = {}
+        if isinstance(body, dict):
+            code = str(body.get("__type") or body.get("code") or "").rsplit("#", 1)[-1]
+            message = str(body.get("Message") or body.get("message") or "")
+            return code or f"HTTP{reply.status}", message
+    code_match, message_match = XML_CODE.search(text), XML_MESSAGE.search(text)
+    code = html.unescape(code_match.group(1)) if code_match else f"HTTP{reply.status}"
+    return code, html.unescape(message_match.group(1)) if message_match else ""
 
 
 def user_identity(caller: Caller) -> dict[str, Any]:
@@ -67,8 +106,25 @@ class AuditLog:
         self._events: deque[dict[str, Any]] = deque(maxlen=MAX_EVENTS_IN_MEMORY)
         # Called with each entry after it is logged (the trail files write it as CloudTrail would).
         self.listeners: list[Callable[[dict[str, Any]], None]] = []
+        self._pending = threading.local()  # the RequestOutcome of the request this thread serves
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def request(self, user_agent: str) -> Iterator[RequestOutcome]:
+        """Hold the decisions recorded while serving one request; log them, with its outcome,
+        when it ends (call `replied` on the outcome with the reply)."""
+        outcome = RequestOutcome(user_agent or DEFAULT_USER_AGENT)
+        previous = getattr(self._pending, "outcome", None)
+        self._pending.outcome = outcome
+        try:
+            yield outcome
+        finally:
+            self._pending.outcome = previous
+            for entry in outcome.entries:
+                if outcome.error is not None and "errorCode" not in entry:
+                    entry["errorCode"], entry["errorMessage"] = outcome.error
+                self._log(entry)
 
     def clear(self) -> None:
         with self._lock:
@@ -114,6 +170,15 @@ class AuditLog:
         if decision != "allowed":
             entry["errorCode"] = "AccessDenied"
             entry["errorMessage"] = error_message
+        outcome: RequestOutcome | None = getattr(self._pending, "outcome", None)
+        if outcome is None:
+            entry["userAgent"] = DEFAULT_USER_AGENT
+            self._log(entry)
+        else:
+            entry["userAgent"] = outcome.user_agent
+            outcome.entries.append(entry)
+
+    def _log(self, entry: dict[str, Any]) -> None:
         line = json.dumps(entry)
         with self._lock:
             self._events.append(entry)
@@ -184,7 +249,7 @@ def cloudtrail_record(entry: dict[str, Any]) -> dict[str, Any]:
         "eventName": event_name,
         "awsRegion": entry["awsRegion"],
         "sourceIPAddress": "127.0.0.1",
-        "userAgent": "studio-abac-sandbox",
+        "userAgent": entry.get("userAgent", DEFAULT_USER_AGENT),
         "requestParameters": entry["requestParameters"],
         "responseElements": None,
         "requestID": entry["eventId"],

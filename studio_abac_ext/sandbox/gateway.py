@@ -89,15 +89,20 @@ class Gateway:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        try:
-            reply = self._handle(environ)
-        except Exception:  # the sandbox must answer in AWS's shape, never with a traceback
-            log.exception(
-                "sandbox gateway failed on %s %s",
-                environ.get("REQUEST_METHOD"),
-                environ.get("PATH_INFO"),
-            )
-            reply = error_reply(None, 500, "InternalFailure", "The sandbox failed; see its log.")
+        # The audit logs the request's decisions once its reply (success or error) is known.
+        with self.audit.request(str(environ.get("HTTP_USER_AGENT", ""))) as outcome:
+            try:
+                reply = self._handle(environ)
+            except Exception:  # the sandbox must answer in AWS's shape, never with a traceback
+                log.exception(
+                    "sandbox gateway failed on %s %s",
+                    environ.get("REQUEST_METHOD"),
+                    environ.get("PATH_INFO"),
+                )
+                reply = error_reply(
+                    None, 500, "InternalFailure", "The sandbox failed; see its log."
+                )
+            outcome.replied(reply)
         headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body)))]
         headers += [
             (k, v)
@@ -217,7 +222,28 @@ class Gateway:
         else:
             check = other_check(call)
         denied = self.decide(caller, call, check)
-        return denied if denied is not None else self._forward(environ, raw)
+        return denied if denied is not None else self._forward_implemented(call, environ, raw)
+
+    def _forward_implemented(
+        self, call: ApiCall, environ: dict[str, Any], raw: RawRequest
+    ) -> Reply:
+        """moto's answer; for a JSON or query operation moto lacks (it answers 500), AWS's answer
+        to an unknown operation at once, in that protocol's shape, which clients do not retry."""
+        try:
+            reply = self._forward(environ, raw)
+        except NotImplementedError:  # moto raises it for operations it lacks
+            if call.protocol == "rest":
+                raise
+        else:
+            if reply.status < 500 or call.protocol == "rest":
+                return reply
+            log.info("moto failed on %s:%s (%s)", call.service, call.operation, reply.body[:200])
+        return error_reply(
+            call,
+            400,
+            UNROUTABLE_CODES[call.protocol],
+            f"The sandbox does not implement {call.service}:{call.operation}.",
+        )
 
     def decide(
         self, caller: Caller, call: ApiCall, check: AccessCheck, creates: bool = False

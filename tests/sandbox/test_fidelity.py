@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -155,3 +157,63 @@ def test_a_parent_with_children_is_not_deleted(fresh_sandbox: Sandbox, kind: str
     assert "parent" not in [
         e["ExperimentName"] for e in sagemaker.list_experiments()["ExperimentSummaries"]
     ]
+
+
+def test_an_unimplemented_query_operation_answers_invalid_action_at_once(
+    fresh_sandbox: Sandbox,
+) -> None:
+    # Given the admin, who may call any IAM action
+    iam = fresh_sandbox.session_for("admin").client("iam", config=NO_RETRIES)
+    # When it calls an IAM operation moto does not implement
+    with pytest.raises(ClientError) as caught:
+        iam.get_service_last_accessed_details(JobId="0" * 36)
+    # Then the query protocol's answer to an unknown action comes back (an XML 400 error that
+    # botocore parses and does not retry), never moto's 500
+    response = caught.value.response
+    assert response["Error"]["Code"] == "InvalidAction"
+    assert "iam:GetServiceLastAccessedDetails" in response["Error"]["Message"]
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["ResponseMetadata"].get("RetryAttempts", 0) == 0
+
+
+def cloudtrail_events(sandbox: Sandbox, event_name: str) -> list[dict[str, object]]:
+    cloudtrail = sandbox.session_for("admin").client("cloudtrail")
+    found = cloudtrail.lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": event_name}]
+    )
+    return [json.loads(e["CloudTrailEvent"]) for e in found["Events"]]
+
+
+def test_cloudtrail_records_every_failed_call_and_the_callers_user_agent(
+    fresh_sandbox: Sandbox,
+) -> None:
+    # Given usera1's Studio session, with a user agent of its own
+    session = fresh_sandbox.session_for("usera1@studio")
+    sagemaker = session.client("sagemaker", config=Config(user_agent_extra="notebook/cell-7"))
+    # When an allowed call fails (no such experiment) and another succeeds
+    with pytest.raises(ClientError) as caught:
+        sagemaker.describe_experiment(ExperimentName="never-created")
+    assert caught.value.response["Error"]["Code"] == "ResourceNotFound"
+    sagemaker.list_experiments()
+    # Then CloudTrail records the failure with the error the caller got, as AWS does for any
+    # failed call (not only denials), and the success without one
+    (failed,) = cloudtrail_events(fresh_sandbox, "DescribeExperiment")
+    assert failed["errorCode"] == "ResourceNotFound"
+    assert "never-created" in str(failed["errorMessage"])
+    (succeeded,) = cloudtrail_events(fresh_sandbox, "ListExperiments")
+    assert "errorCode" not in succeeded
+    # And both carry the request's User-Agent header
+    for event in (failed, succeeded):
+        assert "Botocore/" in str(event["userAgent"])
+        assert "notebook/cell-7" in str(event["userAgent"])
+
+
+def test_cloudtrail_records_a_validation_error_of_a_query_call(fresh_sandbox: Sandbox) -> None:
+    # Given the admin creates a user that exists already (IAM refuses with EntityAlreadyExists)
+    iam = fresh_sandbox.session_for("admin").client("iam")
+    with pytest.raises(ClientError) as caught:
+        iam.create_user(UserName="usera1")
+    assert caught.value.response["Error"]["Code"] == "EntityAlreadyExists"
+    # Then its CloudTrail event names that error
+    (event,) = cloudtrail_events(fresh_sandbox, "CreateUser")
+    assert event["errorCode"] == "EntityAlreadyExists"
