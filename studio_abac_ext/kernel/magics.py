@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.display import display
 
+from .autotag import with_missing_tags
 from .explaining import decide, describe
 
 if TYPE_CHECKING:
@@ -16,8 +17,9 @@ if TYPE_CHECKING:
 USAGE = """usage:
   %abac whoami                       who you are, your team, and where that came from
   %abac why                          explain the last denial of this kernel
-  %abac can ACTION RESOURCE_ARN      would your policies allow it?
-                                     (%abac can sagemaker:DeleteExperiment arn:aws:sagemaker:...)
+  %abac can ACTION RESOURCE_ARN [KEY=VALUE ...]
+                                     would your policies allow it? (KEY=VALUE: request tags of a
+                                     Create*, besides those auto-tagging adds)
   %abac autotag on|off               add your team's tags to SageMaker Create* calls, or stop"""
 
 
@@ -35,8 +37,8 @@ class AbacMagics(Magics):
             print(self.whoami())
         elif command == "why" and not arguments:
             self.why()
-        elif command == "can" and len(arguments) == 2:
-            print(describe(decide(self.extension.caller, arguments[0], arguments[1], None)))
+        elif command == "can" and len(arguments) >= 2 and all("=" in a for a in arguments[2:]):
+            self.can(arguments[0], arguments[1], arguments[2:])
         elif command == "autotag" and arguments in (["on"], ["off"]):
             self.extension.set_autotag(arguments[0] == "on")
             state = "on" if arguments[0] == "on" else "off"
@@ -66,6 +68,15 @@ class AbacMagics(Magics):
         state = "on" if self.extension.tagger.enabled else "off"
         lines.append(f"auto-tagging: {state}")
         return "\n".join(lines)
+
+    def can(self, action: str, resource: str, pairs: list[str]) -> None:
+        """The engine's decision on the call as it would leave the kernel (auto-tags included)."""
+        given = [{"Key": k, "Value": v} for k, _, v in (pair.partition("=") for pair in pairs)]
+        tagger = self.extension.tagger
+        wanted = self.extension.caller.tags_to_add() if tagger.enabled else {}
+        tags, _ = with_missing_tags(given, wanted)
+        request_tags = {tag["Key"]: tag["Value"] for tag in tags}
+        print(describe(decide(self.extension.caller, action, resource, request_tags)))
 
     def why(self) -> None:
         denial = self.extension.last_denial

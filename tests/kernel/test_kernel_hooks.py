@@ -72,6 +72,7 @@ def test_tags_added_never_overriding_never_past_fifty(fresh_sandbox: Sandbox) ->
 @pytest.mark.sandbox
 def test_magics_and_turning_auto_tagging_off(fresh_sandbox: Sandbox) -> None:
     team_b = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/userb1teambexperiment1"
+    new = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/not-yet"
     cells = run_cells(
         fresh_sandbox,
         "usera1@studio",
@@ -79,9 +80,12 @@ def test_magics_and_turning_auto_tagging_off(fresh_sandbox: Sandbox) -> None:
             HELPERS + "%load_ext studio_abac_ext",
             "%abac whoami",
             f"%abac can sagemaker:DeleteExperiment {team_b}",
+            f"%abac can sagemaker:CreateExperiment {new}",
+            f"%abac can sagemaker:CreateExperiment {new} team=TeamB",
             "%abac why",
             # When auto-tagging is turned off and an experiment is created without tags
             "%abac autotag off",
+            f"%abac can sagemaker:CreateExperiment {new}",
             'early.create_experiment(ExperimentName="untagged")',
             "%abac why",
             # When the extension is unloaded
@@ -90,7 +94,8 @@ def test_magics_and_turning_auto_tagging_off(fresh_sandbox: Sandbox) -> None:
             'early.create_experiment(ExperimentName="after-unload")',
         ],
     )
-    _setup, whoami, can, why_none, off, denied, why, _unload, gone, after = cells
+    _setup, whoami, can, can_create, can_other, why_none, off, can_off, denied, why = cells[:10]
+    _unload, gone, after = cells[10:]
     # Then whoami names the identity, the team and where it came from
     assert "SageMakerStudioDeveloperTeamARole/SageMaker" in text_of(whoami)
     assert "team: team=TeamA (from user-profile-tag)" in text_of(whoami)
@@ -99,6 +104,11 @@ def test_magics_and_turning_auto_tagging_off(fresh_sandbox: Sandbox) -> None:
     assert text_of(can).startswith("Denied")
     assert "AmazonSageMakerUpdateDeleteExecutePolicy" in text_of(can)
     assert "TeamB" in text_of(can)
+    # And a create is decided with the tags auto-tagging adds, the caller's own ones kept
+    assert text_of(can_create).startswith("Allowed"), text_of(can_create)
+    assert "AmazonSageMakerCreate" in text_of(can_create)
+    assert text_of(can_other).startswith("Denied"), text_of(can_other)
+    assert text_of(can_off).startswith("Denied"), text_of(can_off)
     assert "no call of this kernel has been denied yet" in text_of(why_none)
     assert "auto-tagging of SageMaker Create* calls is off" in text_of(off)
     # And without auto-tagging the create is denied, and why names the statement and the key
