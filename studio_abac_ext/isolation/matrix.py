@@ -14,7 +14,7 @@ from enum import Enum
 
 from ..data.iam_catalog import ActionSpec, IamCatalog
 from ..policy import ContextValue, PolicySet, Request, evaluate
-from .variants import resource_variants
+from .variants import BASE, Placement, resource_variants
 from .world import USER_SCOPED_TYPES, Owner, Target, World
 
 SAGEMAKER = "sagemaker"
@@ -133,8 +133,9 @@ class MatrixBuilder:
         self.catalog = catalog
         self.evaluator = evaluator
         self.types = catalog.services[SAGEMAKER].resource_types
+        reserved = frozenset({world.tag_keys.team.lower(), world.tag_keys.user.lower()})
         self.variants = resource_variants(
-            evaluator.policies, SAGEMAKER, world.region, world.variable_values
+            evaluator.policies, SAGEMAKER, world.region, world.variable_values, reserved
         )
 
     def build(self) -> list[ActionOutcome]:
@@ -157,9 +158,11 @@ class MatrixBuilder:
         allowed = [probe for probe in probes if self.evaluator.allows(probe)]
         if allowed:
             outcome.allowed[question] = allowed[0]
-            outcome.allowed_by_type[question] = {
-                probe.resource_type: probe for probe in allowed if probe.resource_type
-            }
+            by_type: dict[str, Probe] = {}
+            for probe in allowed:
+                if probe.resource_type:
+                    by_type.setdefault(probe.resource_type, probe)
+            outcome.allowed_by_type[question] = by_type
 
     def _questions(self, outcome: ActionOutcome) -> Iterator[tuple[QuestionKey, list[Probe]]]:
         if outcome.kind is ActionKind.CREATE:
@@ -176,8 +179,37 @@ class MatrixBuilder:
             for owner in owners:
                 yield owner, self._existing_probes(outcome.spec, owner)
 
-    def _target(self, resource_type: str, owner: Owner, existing: bool = True) -> Target:
-        return self.world.sagemaker_target(self.types[resource_type], owner, existing)
+    def _target(
+        self,
+        resource_type: str,
+        owner: Owner,
+        existing: bool = True,
+        place: Placement = BASE,
+    ) -> Target:
+        return self.world.sagemaker_target(
+            self.types[resource_type],
+            owner,
+            existing,
+            name=place.name,
+            user=place.user,
+            region=place.region,
+        )
+
+    def _placements(self, resource_type: str, *, base: bool = True) -> list[Placement]:
+        """Where (and under which name) to put a resource of ``resource_type``: the world's own
+        choice (when ``base``), then each name and region the policies' patterns name."""
+        names = self.variants.names_for(resource_type)
+        return [
+            Placement(name, region)
+            for region in (None, *self.variants.regions)
+            for name in (None, *names)
+            if base or region or name
+        ]
+
+    def _other_users(self) -> list[str]:
+        """The users the policies' patterns name, other than the principal's."""
+        own = self.world.user_of(Owner.OWN)
+        return [user for user in self.variants.users if user != own]
 
     def _existing_probes(self, spec: ActionSpec, owner: Owner) -> list[Probe]:
         """Act on ``owner``'s resource; any other resource the action needs is our own."""
@@ -206,26 +238,24 @@ class MatrixBuilder:
         """The same question about ``owner``'s resources named (or placed) as the policies say:
         one request each, on the action's first resource type (required first)."""
         types = spec.required_resource_types or tuple(spec.resource_types)
-        if not types or not (self.variants.names or self.variants.users or self.variants.regions):
+        if not types or not self.variants:
             return []
         resource_type = types[0]
-        spec_type = self.types[resource_type]
-        own_user = self.world.user_of(Owner.OWN)
-        users = [u for u in self.variants.users if u != own_user]
-        if resource_type not in USER_SCOPED_TYPES or owner is Owner.OWN:
-            users = []
+        places = self._placements(resource_type, base=False)
+        if resource_type in USER_SCOPED_TYPES and owner is not Owner.OWN:
+            places += [Placement(user=user) for user in self._other_users()]
         extra = self._owner_keys(spec, owner)
-        targets = [
-            self.world.sagemaker_target(spec_type, owner, True, name=name, region=region)
-            for region in (None, *self.variants.regions)
-            for name in (None, *self.variants.names)
-            if region or name
-        ]
-        targets += [self.world.sagemaker_target(spec_type, owner, True, user=u) for u in users]
         action = spec.qualified_name
         return [
-            Probe((self.world.request(action, target, extra=extra),), resource_type)
-            for target in targets
+            Probe(
+                (
+                    self.world.request(
+                        action, self._target(resource_type, owner, True, p), extra=extra
+                    ),
+                ),
+                resource_type,
+            )
+            for p in places
         ]
 
     def _owner_keys(self, spec: ActionSpec, owner: Owner) -> dict[str, str]:
@@ -236,36 +266,70 @@ class MatrixBuilder:
     def _create_questions(self, spec: ActionSpec) -> Iterator[tuple[QuestionKey, list[Probe]]]:
         keys = self.world.tag_keys
         own_tag = {keys.team: self.world.own_team}
+        foreign_tag = {keys.team: self.world.other_team}
         created = created_type(spec)
-        yield Question.CREATE_OWN, [self._create_probe(spec, created, own_tag, Owner.OWN)]
+        yield Question.CREATE_OWN, self._create_probes(spec, created, [own_tag], Owner.OWN)
         if created in USER_SCOPED_TYPES:
+            own_user = {keys.user: self.world.user_of(Owner.OWN)}
             for question, owner in (
                 (Question.CREATE_FOR_TEAMMATE, Owner.TEAMMATE),
                 (Question.CREATE_FOR_OTHER_TEAM_USER, Owner.OTHER_TEAM),
             ):
-                yield (
-                    question,
-                    [
-                        self._create_probe(spec, created, tags, Owner.OWN, path_owner=owner)
-                        for tags in ({}, own_tag)
-                    ],
-                )
+                users = [self.world.user_of(owner)]
+                if owner is Owner.TEAMMATE:
+                    users += self._other_users()
+                probes = []
+                for user in dict.fromkeys(users):
+                    tag_sets = [{}, own_tag, own_user, {keys.user: user}]
+                    probes += self._create_probes(
+                        spec, created, tag_sets, Owner.OWN, owner, user=user
+                    )
+                yield question, probes
             return
-        foreign_tag = {keys.team: self.world.other_team}
-        yield Question.CREATE_UNTAGGED, [self._create_probe(spec, created, {}, Owner.OWN)]
+        yield Question.CREATE_UNTAGGED, self._create_probes(spec, created, [{}], Owner.OWN)
         yield (
             Question.CREATE_FOREIGN_TAG,
-            [self._create_probe(spec, created, foreign_tag, Owner.OWN)],
+            self._create_probes(spec, created, [foreign_tag], Owner.OWN),
         )
         if len(spec.required_resource_types) > 1:
+            # Any tags on the child: the question is the parent's owner.
+            every = [own_tag, {}, foreign_tag]
             yield (
                 Question.CHILD_OF_OTHER_TEAM,
-                [self._create_probe(spec, created, own_tag, Owner.OTHER_TEAM)],
+                self._create_probes(spec, created, every, Owner.OTHER_TEAM),
             )
             yield (
                 Question.CHILD_OF_UNTAGGED,
-                [self._create_probe(spec, created, own_tag, Owner.UNTAGGED)],
+                self._create_probes(spec, created, every, Owner.UNTAGGED),
             )
+
+    def _create_probes(
+        self,
+        spec: ActionSpec,
+        created: str,
+        base_tags: list[dict[str, str]],
+        parent_owner: Owner,
+        path_owner: Owner = Owner.OWN,
+        user: str | None = None,
+    ) -> list[Probe]:
+        """Create ``created`` with each tag set (and the extra tags the policies name), named and
+        placed as the world and the policies' patterns say, under ``parent_owner``'s parents."""
+        parents = [p for p in spec.required_resource_types if p != created]
+        probes = []
+        for tags in (t for base in base_tags for t in self.variants.tag_sets(base)):
+            for place in self._placements(created):
+                new = Placement(place.name, place.region, user)
+                parent_names: list[str | None] = [None]
+                for parent in parents:
+                    parent_names += self.variants.names_for(parent)
+                for parent_name in dict.fromkeys(parent_names):
+                    parent_place = Placement(parent_name, place.region)
+                    probes.append(
+                        self._create_probe(
+                            spec, created, tags, parent_owner, path_owner, new, parent_place
+                        )
+                    )
+        return probes
 
     def _create_probe(
         self,
@@ -274,6 +338,8 @@ class MatrixBuilder:
         request_tags: dict[str, str],
         parent_owner: Owner,
         path_owner: Owner = Owner.OWN,
+        place: Placement = BASE,
+        parent_place: Placement = BASE,
     ) -> Probe:
         """Create ``created`` with ``request_tags`` under parents owned by ``parent_owner``.
 
@@ -281,7 +347,7 @@ class MatrixBuilder:
         ``sagemaker:TaggingAction`` set to the creating action, so that request joins the probe.
         """
         action = spec.qualified_name
-        new_target = self._target(created, path_owner, existing=False)
+        new_target = self._target(created, path_owner, False, place)
         requests: list[Request] = [
             self.world.request(action, new_target, request_tags=request_tags)
         ]
@@ -289,7 +355,7 @@ class MatrixBuilder:
         # request tags as the new resource, but with their own resource tags.
         for parent in spec.required_resource_types:
             if parent != created:
-                parent_target = self._target(parent, parent_owner)
+                parent_target = self._target(parent, parent_owner, True, parent_place)
                 requests.append(
                     self.world.request(action, parent_target, request_tags=request_tags)
                 )
@@ -306,54 +372,64 @@ class MatrixBuilder:
 
     def _tagging_questions(self, spec: ActionSpec) -> Iterator[tuple[QuestionKey, list[Probe]]]:
         team_key = self.world.tag_keys.team
-        taggable = [rt for rt in spec.resource_types if self.types[rt].supports_resource_tags]
-        action = spec.qualified_name
+        taggable = [
+            rt
+            for rt in spec.resource_types
+            if self.types[rt].supports_resource_tags and rt not in USER_SCOPED_TYPES
+        ]
         if spec.name == "AddTags":
-            claim = {team_key: self.world.own_team}
+            claims = self.variants.tag_sets({team_key: self.world.own_team})
             for question, owner in (
                 (Question.RETAG_OTHER_TEAM, Owner.OTHER_TEAM),
                 (Question.RETAG_UNTAGGED, Owner.UNTAGGED),
             ):
-                yield (
-                    question,
-                    [
-                        Probe(
-                            (
-                                self.world.request(
-                                    action, self._target(rt, owner), request_tags=claim
-                                ),
-                            ),
-                            rt,
-                        )
-                        for rt in taggable
-                        if rt not in USER_SCOPED_TYPES
-                    ],
-                )
-            profile_claim = {self.world.tag_keys.user: self.world.user_of(Owner.OWN)}
-            profile = self._target("user-profile", Owner.TEAMMATE)
+                yield question, self._tagging_probes(spec, taggable, owner, claims)
+            own_user = {self.world.tag_keys.user: self.world.user_of(Owner.OWN)}
+            places = self._placements("user-profile")
+            places += [Placement(user=user) for user in self._other_users()]
             yield (
                 Question.RETAG_PROFILE,
                 [
-                    Probe(
-                        (self.world.request(action, profile, request_tags=profile_claim),),
-                        "user-profile",
-                    )
+                    self._tagging_probe(spec, "user-profile", Owner.TEAMMATE, place, tags)
+                    for tags in self.variants.tag_sets(own_user)
+                    for place in places
                 ],
             )
             return
-        removal: dict[str, ContextValue] = {"aws:TagKeys": [team_key]}
+        removals = [list(keys) for keys in self.variants.tag_sets({team_key: ""})]
         yield (
             Question.UNTAG_OTHER_TEAM,
-            [
-                Probe(
-                    (
-                        self.world.request(
-                            action, self._target(rt, Owner.OTHER_TEAM), extra=removal
-                        ),
-                    ),
-                    rt,
-                )
-                for rt in taggable
-                if rt not in USER_SCOPED_TYPES
-            ],
+            self._tagging_probes(spec, taggable, Owner.OTHER_TEAM, removals),
         )
+
+    def _tagging_probes(
+        self,
+        spec: ActionSpec,
+        types: list[str],
+        owner: Owner,
+        changes: list[dict[str, str]] | list[list[str]],
+    ) -> list[Probe]:
+        """Tag (a dict of tags) or untag (a list of keys) ``owner``'s resource of each type, named
+        and placed as the world and then the policies' patterns say."""
+        return [
+            self._tagging_probe(spec, rt, owner, place, change)
+            for rt in types
+            for change in changes
+            for place in self._placements(rt)
+        ]
+
+    def _tagging_probe(
+        self,
+        spec: ActionSpec,
+        resource_type: str,
+        owner: Owner,
+        place: Placement,
+        change: dict[str, str] | list[str],
+    ) -> Probe:
+        target = self._target(resource_type, owner, True, place)
+        if isinstance(change, dict):
+            request = self.world.request(spec.qualified_name, target, request_tags=change)
+        else:
+            keys: dict[str, ContextValue] = {"aws:TagKeys": list(change)}
+            request = self.world.request(spec.qualified_name, target, extra=keys)
+        return Probe((request,), resource_type)
