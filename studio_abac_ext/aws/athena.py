@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .athena_sql import RESULT_COLUMNS, AthenaTable, DenialsSearch, denials_statement
-from .clients import AwsRunner
-from .errors import AwsAccessDeniedError, AwsError, AwsRejectedError
+from .clients import AwsRunner, call
+from .errors import AwsAccessDeniedError, AwsError, AwsNotFoundError, AwsRejectedError
 
 RUNNING_STATES = ("QUEUED", "RUNNING")
 PAGE_SIZE = 1000
@@ -170,3 +170,32 @@ def denial_item(row: dict[str, str | None]) -> dict[str, Any]:
         "message": message,
         "account": row.get("account"),
     }
+
+
+def apply_trail_table(glue: Any, database: str, table_input: dict[str, Any]) -> str:
+    """Create the trail's Glue table, or bring it to ``table_input``: ``created``, ``updated``
+    or ``unchanged`` (idempotent: a second run changes nothing). Blocking."""
+    try:
+        current = call(glue, "get_table", DatabaseName=database, Name=table_input["Name"])
+    except AwsNotFoundError:
+        try:
+            call(glue, "get_database", Name=database)
+        except AwsNotFoundError:
+            call(glue, "create_database", DatabaseInput={"Name": database})
+        call(glue, "create_table", DatabaseName=database, TableInput=table_input)
+        return "created"
+    if _same_table(current.get("Table") or {}, table_input):
+        return "unchanged"
+    call(glue, "update_table", DatabaseName=database, TableInput=table_input)
+    return "updated"
+
+
+def _same_table(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    storage = current.get("StorageDescriptor") or {}
+    wanted_storage = wanted["StorageDescriptor"]
+    return bool(
+        current.get("Parameters") == wanted["Parameters"]
+        and current.get("PartitionKeys") == wanted["PartitionKeys"]
+        and storage.get("Columns") == wanted_storage["Columns"]
+        and storage.get("Location") == wanted_storage["Location"]
+    )

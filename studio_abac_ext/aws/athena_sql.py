@@ -147,59 +147,129 @@ def denials_statement(table: AthenaTable, search: DenialsSearch) -> tuple[str, l
     return sql, [literal(v) for v in values]
 
 
-def trail_table_ddl(
-    location: str,
-    table: str,
-    accounts: list[str],
-    regions: list[str],
-    start_day: str = "2020/01/01",
-) -> str:
-    """AWS's documented CloudTrail table with partition projection, for an organisation trail:
-    ``location`` is ``s3://bucket/AWSLogs/o-.../``; accounts and regions are projected enums."""
-    if not location.startswith("s3://") or not location.endswith("/"):
-        raise ValueError("location must be s3://bucket/AWSLogs/<o-id>/ (ending in /)")
-    if not accounts or not all(ACCOUNT_ID.fullmatch(a) for a in accounts):
-        raise ValueError("accounts must be 12-digit account ids")
-    if not GLUE_NAME.fullmatch(table):
-        raise ValueError("table must be lower-case letters, digits and _")
-    return f"""CREATE EXTERNAL TABLE IF NOT EXISTS {table} (
-    eventversion STRING,
-    useridentity STRUCT<
-        type: STRING, principalid: STRING, arn: STRING, accountid: STRING,
-        invokedby: STRING, accesskeyid: STRING, username: STRING,
-        onbehalfof: STRUCT<userid: STRING, identitystorearn: STRING>,
-        sessioncontext: STRUCT<
-            attributes: STRUCT<mfaauthenticated: STRING, creationdate: STRING>,
-            sessionissuer: STRUCT<type: STRING, principalid: STRING, arn: STRING,
-                accountid: STRING, username: STRING>,
-            ec2roledelivery: STRING,
-            webidfederationdata: STRUCT<federatedprovider: STRING,
-                attributes: MAP<STRING, STRING>>,
-            sourceidentity: STRING>>,
-    eventtime STRING, eventsource STRING, eventname STRING, awsregion STRING,
-    sourceipaddress STRING, useragent STRING, errorcode STRING, errormessage STRING,
-    requestparameters STRING, responseelements STRING, additionaleventdata STRING,
-    requestid STRING, eventid STRING, readonly STRING,
-    resources ARRAY<STRUCT<arn: STRING, accountid: STRING, type: STRING>>,
-    eventtype STRING, apiversion STRING, recipientaccountid STRING,
-    serviceeventdetails STRING, sharedeventid STRING, vpcendpointid STRING,
-    tlsdetails STRUCT<tlsversion: STRING, ciphersuite: STRING, clientprovidedhostheader: STRING>
+USER_IDENTITY_TYPE = (
+    "struct<type:string,principalid:string,arn:string,accountid:string,invokedby:string,"
+    "accesskeyid:string,username:string,onbehalfof:struct<userid:string,identitystorearn:string>,"
+    "sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string>,"
+    "sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,"
+    "username:string>,ec2roledelivery:string,webidfederationdata:struct<federatedprovider:string,"
+    "attributes:map<string,string>>,sourceidentity:string>>"
 )
-PARTITIONED BY (account STRING, region STRING, `timestamp` STRING)
-ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
-STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
-OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
-LOCATION '{location}'
-TBLPROPERTIES (
-    'projection.enabled'='true',
-    'projection.account.type'='enum',
-    'projection.account.values'='{",".join(accounts)}',
-    'projection.region.type'='enum',
-    'projection.region.values'='{",".join(regions)}',
-    'projection.timestamp.type'='date',
-    'projection.timestamp.format'='yyyy/MM/dd',
-    'projection.timestamp.interval'='1',
-    'projection.timestamp.interval.unit'='DAYS',
-    'projection.timestamp.range'='{start_day},NOW',
-    'storage.location.template'='{location}${{account}}/CloudTrail/${{region}}/${{timestamp}}'
-)"""
+# AWS's documented CloudTrail table (Athena: "Create the table for CloudTrail logs in Athena
+# using partition projection"), with sessioncontext.sourceidentity, in Hive types.
+TRAIL_COLUMNS = (
+    ("eventversion", "string"),
+    ("useridentity", USER_IDENTITY_TYPE),
+    *(
+        (name, "string")
+        for name in [
+            "eventtime",
+            "eventsource",
+            "eventname",
+            "awsregion",
+            "sourceipaddress",
+            "useragent",
+            "errorcode",
+            "errormessage",
+            "requestparameters",
+            "responseelements",
+            "additionaleventdata",
+            "requestid",
+            "eventid",
+            "readonly",
+        ]
+    ),
+    ("resources", "array<struct<arn:string,accountid:string,type:string>>"),
+    *(
+        (name, "string")
+        for name in [
+            "eventtype",
+            "apiversion",
+            "recipientaccountid",
+            "serviceeventdetails",
+            "sharedeventid",
+            "vpcendpointid",
+        ]
+    ),
+    ("tlsdetails", "struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>"),
+)
+PARTITION_KEYS = ("account", "region", "timestamp")
+SERDE = "org.apache.hive.hcatalog.data.JsonSerDe"
+INPUT_FORMAT = "com.amazon.emr.cloudtrail.CloudTrailInputFormat"
+OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+
+
+@dataclass(frozen=True)
+class TrailTableSpec:
+    """An organisation trail's table: ``location`` is ``s3://bucket/AWSLogs/o-.../``; the
+    accounts and regions are projected as enums, the days as dates from ``start_day``."""
+
+    location: str
+    table: str
+    accounts: tuple[str, ...]
+    regions: tuple[str, ...]
+    start_day: str = "2020/01/01"
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"s3://[a-z0-9.-]{3,63}/AWSLogs/o-[a-z0-9]{10,32}/", self.location):
+            raise ValueError(
+                f"{self.location!r} is not s3://<bucket>/AWSLogs/<organization id>/ (an "
+                "organisation trail's prefix, ending in /)"
+            )
+        if not self.accounts or not all(ACCOUNT_ID.fullmatch(a) for a in self.accounts):
+            raise ValueError("accounts must be 12-digit account ids")
+        if not self.regions or not all(
+            re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", r) for r in self.regions
+        ):
+            raise ValueError("regions must be region names such as us-east-1")
+        if not GLUE_NAME.fullmatch(self.table):
+            raise ValueError("the table name must be lower-case letters, digits and _")
+
+    def properties(self) -> dict[str, str]:
+        """The table's partition projection (TBLPROPERTIES, Glue's Parameters)."""
+        return {
+            "projection.enabled": "true",
+            "projection.account.type": "enum",
+            "projection.account.values": ",".join(self.accounts),
+            "projection.region.type": "enum",
+            "projection.region.values": ",".join(self.regions),
+            "projection.timestamp.type": "date",
+            "projection.timestamp.format": "yyyy/MM/dd",
+            "projection.timestamp.interval": "1",
+            "projection.timestamp.interval.unit": "DAYS",
+            "projection.timestamp.range": f"{self.start_day},NOW",
+            "storage.location.template": (
+                f"{self.location}${{account}}/CloudTrail/${{region}}/${{timestamp}}"
+            ),
+        }
+
+    def ddl(self) -> str:
+        """Athena's CREATE EXTERNAL TABLE (Hive DDL) for the table."""
+        columns = ",\n".join(f"    {name} {kind.upper()}" for name, kind in TRAIL_COLUMNS)
+        partitions = ", ".join(f"`{key}` STRING" for key in PARTITION_KEYS)
+        properties = ",\n".join(f"    '{k}'='{v}'" for k, v in self.properties().items())
+        return (
+            f"CREATE EXTERNAL TABLE IF NOT EXISTS {self.table} (\n{columns}\n)\n"
+            f"PARTITIONED BY ({partitions})\n"
+            f"ROW FORMAT SERDE '{SERDE}'\n"
+            f"STORED AS INPUTFORMAT '{INPUT_FORMAT}'\n"
+            f"OUTPUTFORMAT '{OUTPUT_FORMAT}'\n"
+            f"LOCATION '{self.location}'\n"
+            f"TBLPROPERTIES (\n{properties}\n)"
+        )
+
+    def table_input(self) -> dict[str, object]:
+        """The same table as Glue's CreateTable/UpdateTable ``TableInput``."""
+        return {
+            "Name": self.table,
+            "TableType": "EXTERNAL_TABLE",
+            "Parameters": {"EXTERNAL": "TRUE", "classification": "cloudtrail", **self.properties()},
+            "PartitionKeys": [{"Name": key, "Type": "string"} for key in PARTITION_KEYS],
+            "StorageDescriptor": {
+                "Columns": [{"Name": name, "Type": kind} for name, kind in TRAIL_COLUMNS],
+                "Location": self.location,
+                "InputFormat": INPUT_FORMAT,
+                "OutputFormat": OUTPUT_FORMAT,
+                "SerdeInfo": {"SerializationLibrary": SERDE},
+            },
+        }

@@ -57,6 +57,7 @@ NOT_FOUND_CODES = {
     "NoSuchEntity",
     "NoSuchKey",
     "NoSuchBucket",
+    "EntityNotFoundException",  # Glue
 }
 CONFLICT_CODES = {"ResourceInUse", "ConflictException", "EntityAlreadyExists"}
 _NOT_FOUND_TEXT = re.compile(r"does not exist|could not find|not found", re.IGNORECASE)

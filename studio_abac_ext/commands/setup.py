@@ -13,6 +13,7 @@ from ..aws.account_setup import AccountClients, apply_call, read_account_state
 from ..aws.errors import AwsAccessDeniedError, AwsError
 from ..scenario import ScenarioError, load_scenario
 from ..setup.plan import Federation, Plan, build_plan
+from . import athena_table
 
 SAML_PROVIDER = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:saml-provider/[\w+=,.@-]{1,128}$")
 
@@ -32,7 +33,7 @@ def register(subparsers: Any) -> None:
             "credential chain and AWS_ENDPOINT_URL, so it works against the sandbox and AWS."
         ),
     )
-    parser.add_argument("--scenario", metavar="FILE", type=Path, required=True)
+    parser.add_argument("--scenario", metavar="FILE", type=Path)
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument(
@@ -43,6 +44,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--team-key", default="team", help="the team tag key (team roles)")
     parser.add_argument("--user-key", default="studiouserid", help="the transitive user tag key")
+    athena_table.add_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -85,6 +87,14 @@ def _apply(plan: Plan, clients: AccountClients) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.athena_table:
+        return athena_table.run(args)
+    if args.scenario is None:
+        print(
+            "studio-abac setup: error: --scenario FILE (or --athena-table) is required",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as error:
