@@ -196,6 +196,23 @@ export class StudioAbacAPI {
     );
   }
 
+  /** An Athena denials query's progress, and its denials once it succeeded. */
+  denialsQuery(id: string): Promise<IDenials> {
+    return requestAPI<IDenials>(
+      this.serverSettings,
+      'admin/denials/queries/' + encodeURIComponent(id)
+    );
+  }
+
+  /** Cancel an Athena denials query (StopQueryExecution). */
+  cancelDenialsQuery(id: string): Promise<IDenials> {
+    return requestAPI<IDenials>(
+      this.serverSettings,
+      'admin/denials/queries/' + encodeURIComponent(id),
+      { method: 'DELETE' }
+    );
+  }
+
   simulate(body: ISimulateRequest): Promise<IDecisionResult> {
     return this._post<IDecisionResult>('admin/simulate', body);
   }

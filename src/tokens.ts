@@ -130,6 +130,8 @@ export type IErrorBody = Schemas['Error'] &
 export type IDenials = Schemas['Denials'];
 export type IDenialEvent = IDenials['events'][number];
 export type IDenialQuery = QueryOf<'listDenials'>;
+/** An Athena denials query's progress (admin/denials/queries/{id}) */
+export type IDenialsQuery = Schemas['DenialsQuery'];
 
 /** GET admin/isolation */
 export type IFindings = Schemas['Findings'];
