@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 from ..data.iam_catalog import load_iam_catalog
 from ..policy import PolicySet
-from .detectors import Detectors, FindingFactory
+from .detectors import Detectors, Evidence, FindingFactory
 from .findings import Finding, GrantingStatement, Severity, sort_findings, worst_severity
 from .iam_paths import IamDetectors
 from .matrix import Evaluator, MatrixBuilder
-from .unknowns import Relaxed, relax
+from .unknowns import DependsOn, relax
 from .world import TagKeys, World
 
 __all__ = [
@@ -94,11 +94,12 @@ def run_isolation_check(
     started = time.perf_counter()
     catalog = load_iam_catalog()
     world = World(tag_keys, teams[0], teams[1], account_id, region)
-    findings, actions, evaluations = _findings(world, policies)
+    findings, actions, evaluations, _ = _findings(world, policies)
     relaxed = relax(policies, tag_keys)
     if relaxed is not None:
-        widened, _, more = _findings(world, relaxed.policies)
-        findings += _possible(findings, widened, relaxed)
+        widened, _, more, evidence = _findings(world, relaxed.policies)
+        depends_on = DependsOn(policies, tag_keys, relaxed)
+        findings += _possible(findings, widened, evidence, depends_on)
         evaluations += more
     seconds = time.perf_counter() - started
     log.info(
@@ -117,16 +118,24 @@ def run_isolation_check(
     )
 
 
-def _findings(world: World, policies: PolicySet) -> tuple[list[Finding], int, int]:
-    """The findings of one pass over the matrix and the IAM paths, the actions, the decisions."""
+def _findings(
+    world: World, policies: PolicySet
+) -> tuple[list[Finding], int, int, dict[str, Evidence]]:
+    """The findings of one pass over the matrix and the IAM paths, the actions, the decisions,
+    and the evidence behind each finding."""
     evaluator = Evaluator(policies)
     outcomes = MatrixBuilder(world, load_iam_catalog(), evaluator).build()
     factory = FindingFactory(world, policies)
     findings = Detectors(factory, outcomes).all() + IamDetectors(factory, evaluator).all()
-    return findings, len(outcomes), evaluator.evaluations
+    return findings, len(outcomes), evaluator.evaluations, factory.evidence
 
 
-def _possible(certain: list[Finding], widened: list[Finding], relaxed: Relaxed) -> list[Finding]:
+def _possible(
+    certain: list[Finding],
+    widened: list[Finding],
+    evidence: dict[str, Evidence],
+    depends_on: DependsOn,
+) -> list[Finding]:
     """The relaxed pass's findings (or actions) the real pass lacks, marked possible."""
     known = {finding.id: set(finding.actions) for finding in certain}
     possible = []
@@ -134,10 +143,12 @@ def _possible(certain: list[Finding], widened: list[Finding], relaxed: Relaxed) 
         actions = tuple(a for a in finding.actions if a not in known.get(finding.id, ()))
         if not actions:
             continue
+        shown = evidence.get(finding.id)
+        requests = None
+        if shown is not None and actions[0] in shown.actions:
+            requests = shown.probes[shown.actions.index(actions[0])].requests
         refs = [(ref.policy, ref.sid) for ref in finding.statements]
-        keys = relaxed.keys_for(refs) | relaxed.deny_keys_for(actions)
-        depends_on = tuple(sorted(keys or relaxed.unknown_keys, key=str.lower))
-        possible.append(finding.as_possible(depends_on, actions))
+        possible.append(finding.as_possible(depends_on.keys(requests, refs, actions), actions))
     return possible
 
 

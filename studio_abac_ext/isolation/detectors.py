@@ -51,6 +51,8 @@ class FindingFactory:
     def __init__(self, world: World, policies: PolicySet) -> None:
         self.world = world
         self.policies = policies
+        # The evidence behind each finding made, by finding id (``unknowns.depends_on`` reads it).
+        self.evidence: dict[str, Evidence] = {}
 
     def statements(self, probes: Sequence[Probe]) -> tuple[GrantingStatement, ...]:
         refs: set[GrantingStatement] = set()
@@ -83,6 +85,7 @@ class FindingFactory:
         steps: Sequence[str] = (),
     ) -> Finding:
         request = example_request or pick_example(evidence).first
+        self.evidence[finding_id] = evidence
         return Finding(
             id=finding_id,
             severity=severity,

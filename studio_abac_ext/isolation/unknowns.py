@@ -14,7 +14,8 @@ those values are:
 - a Deny that mentions an unknown key or variable is dropped (it might not apply).
 
 A finding of the relaxed check that the real check lacks is reported as *possible*, with the keys
-it depends on: never as all clear.
+it depends on (``depends_on``: each unknown key whose relaxation alone the answer needs, found by
+relaxing every other key and asking again): never as all clear.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..policy import Policy, PolicySet, parse_policy
+from ..policy import Policy, PolicySet, Request, evaluate, parse_policy
 from ..policy.variables import parse_template
 from .world import TagKeys
 
@@ -177,9 +178,12 @@ def _reparse(policy: Policy, document: dict[str, Any]) -> Policy:
     return parse_policy(json.dumps(document), name=policy.name, policy_type=policy.policy_type)
 
 
-def relax(policies: PolicySet, tag_keys: TagKeys) -> Relaxed | None:
-    """The widened policy set, or ``None`` when every key the policies use is modelled."""
-    relaxer = _Relaxer(modelled_keys(tag_keys))
+def relax(
+    policies: PolicySet, tag_keys: TagKeys, keep: frozenset[str] = frozenset()
+) -> Relaxed | None:
+    """The widened policy set, or ``None`` when every key the policies use is modelled;
+    keys in ``keep`` (lower case) are left as they are written, as if modelled."""
+    relaxer = _Relaxer(modelled_keys(tag_keys) | keep)
     identity = [relaxer.policy(p) for p in policies.identity]
     resource = [relaxer.policy(p) for p in policies.resource]
     boundary = None if policies.boundary is None else [relaxer.policy(p) for p in policies.boundary]
@@ -197,3 +201,44 @@ def relax(policies: PolicySet, tag_keys: TagKeys) -> Relaxed | None:
         relaxer.keys_by_statement,
         tuple(relaxer.dropped),
     )
+
+
+class DependsOn:
+    """Which unknown keys a possible finding depends on.
+
+    A key counts when the finding's probe, allowed by the relaxed policies, is no longer allowed
+    once that one key is read as written (every other unknown key still relaxed): the answer
+    changed with it. When no single key changes it (several statements each grant it on another
+    key), every key of the granting statements and of the Deny statements dropped counts."""
+
+    def __init__(self, policies: PolicySet, tag_keys: TagKeys, relaxed: Relaxed) -> None:
+        self.policies = policies
+        self.tag_keys = tag_keys
+        self.relaxed = relaxed
+        self._kept: dict[str, PolicySet | None] = {}
+
+    def _relaxed_but(self, key: str) -> PolicySet | None:
+        if key not in self._kept:
+            partly = relax(self.policies, self.tag_keys, frozenset({key.lower()}))
+            self._kept[key] = None if partly is None else partly.policies
+        return self._kept[key]
+
+    def _allowed(self, policies: PolicySet | None, requests: Sequence[Request]) -> bool:
+        chosen = self.policies if policies is None else policies
+        return all(evaluate(r, chosen, explain=False).allowed for r in requests)
+
+    def keys(
+        self,
+        requests: Sequence[Request] | None,
+        statements: Iterable[tuple[str, str | None]],
+        actions: Sequence[str],
+    ) -> tuple[str, ...]:
+        needed: list[str] = []
+        if requests:
+            for key in sorted(self.relaxed.unknown_keys, key=str.lower):
+                if not self._allowed(self._relaxed_but(key), requests):
+                    needed.append(key)
+        if not needed:
+            found = self.relaxed.keys_for(statements) | self.relaxed.deny_keys_for(actions)
+            needed = sorted(found or self.relaxed.unknown_keys, key=str.lower)
+        return tuple(needed)

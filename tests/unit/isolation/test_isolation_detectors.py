@@ -196,6 +196,32 @@ def test_custom_tag_keys_are_used_in_requests_and_fixes() -> None:
     assert "aws:ResourceTag/project" in finding.fix
 
 
+def test_a_possible_finding_depends_only_on_the_keys_that_change_its_answer() -> None:
+    # Given a grant on a principal tag the checker cannot see, and a Deny on a key it cannot see
+    # either, which does not apply to a request without that key
+    grant = {
+        "Sid": "MlProjectOnly",
+        "Effect": "Allow",
+        "Action": "sagemaker:DeleteExperiment",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalTag/project": "ml"}},
+    }
+    deny = {
+        "Sid": "NotViaServices",
+        "Effect": "Deny",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"Bool": {"aws:ViaAWSService": "true"}},
+    }
+    # When checked
+    findings = check_isolation(policy_set_of(grant, deny))
+    # Then the write is possible, and depends on the principal tag alone: with aws:ViaAWSService
+    # read as written (every other key relaxed) the answer is still "allowed", with
+    # aws:PrincipalTag/project read as written it is not
+    assert [f.id for f in findings] == ["cross-team-write-possible"]
+    assert findings[0].depends_on == ("aws:PrincipalTag/project",)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
