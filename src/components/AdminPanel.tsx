@@ -11,6 +11,8 @@ import { StudioAbacAPI } from '../api';
 import {
   IDecisionResult,
   IDenialEvent,
+  IDenials,
+  IDenialsQuery,
   IFinding,
   ISimulateRequest
 } from '../tokens';
@@ -26,7 +28,68 @@ import { IsolationFindings } from './IsolationFindings';
 export type IAdminAPI = Pick<
   StudioAbacAPI,
   'denials' | 'simulate' | 'isolation'
->;
+> &
+  Partial<Pick<StudioAbacAPI, 'denialsQuery' | 'cancelDenialsQuery'>>;
+
+/** How often a running Athena denials query is asked for its progress. */
+export const QUERY_POLL_MS = 1000;
+
+/** Bytes as a reader counts them (1.2 MB). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Which source answered, and a running Athena query's state, time and bytes, with Cancel. */
+export function DenialsSource(props: {
+  source: string | undefined;
+  query: IDenialsQuery | undefined;
+  onCancel: (() => void) | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { source, query, onCancel, trans } = props;
+  if (!source) {
+    return null;
+  }
+  const running = query?.state === 'QUEUED' || query?.state === 'RUNNING';
+  return (
+    <div className="jp-StudioAbac-row jp-StudioAbac-denialsSource">
+      <span>
+        {source === 'cloudtrail'
+          ? trans.__(
+              'Source: CloudTrail LookupEvents (this account and region)'
+            )
+          : trans.__('Source: Athena %1', source)}
+      </span>
+      {query && (
+        <span role="status" aria-label={trans.__('Athena query')}>
+          {trans.__(
+            '%1 · %2 s · %3 scanned',
+            query.state,
+            (query.elapsedMs / 1000).toFixed(1),
+            formatBytes(query.bytesScanned)
+          )}
+        </span>
+      )}
+      {running && onCancel && (
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-warn"
+          aria-label={trans.__('Cancel the Athena query')}
+          onClick={onCancel}
+        >
+          {trans.__('Cancel')}
+        </button>
+      )}
+    </div>
+  );
+}
 
 /** `key=value` lines (or comma-separated pairs) as a tag map; returns the bad entry on error. */
 export function parseTagLines(
@@ -221,12 +284,18 @@ function Denials(props: {
   const [action, setAction] = useState('');
   const [events, setEvents] = useState<IDenialEvent[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [answer, setAnswer] = useState<IDenials | null>(null);
+  const show = (next: IDenials) => {
+    setAnswer(next);
+    const running =
+      next.query?.state === 'QUEUED' || next.query?.state === 'RUNNING';
+    setEvents(running ? null : next.events);
+  };
   const load = useCallback(
     async (askedByUser: boolean) => {
       setError(null);
       try {
-        const answer = await api.denials({ user, action, limit: 50 });
-        setEvents(answer.events);
+        show(await api.denials({ user, action, limit: 50 }));
       } catch (e) {
         setEvents([]);
         setError(e);
@@ -241,6 +310,27 @@ function Denials(props: {
     void load(false);
     // Load once on open; later loads follow the filters' "Apply".
   }, []);
+  const query = answer?.query;
+  const running = query?.state === 'QUEUED' || query?.state === 'RUNNING';
+  useEffect(() => {
+    // A running Athena query: ask for its progress until it ends.
+    if (!running || !query || !api.denialsQuery) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      api.denialsQuery?.(query.id).then(show, e => {
+        setEvents([]);
+        setError(e);
+      });
+    }, QUERY_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [answer]);
+  const cancel =
+    running && query && api.cancelDenialsQuery
+      ? () => {
+          api.cancelDenialsQuery?.(query.id).then(show, e => setError(e));
+        }
+      : null;
 
   const explain = async (event: IDenialEvent) => {
     try {
@@ -299,9 +389,19 @@ function Denials(props: {
           {trans.__('Apply filters')}
         </button>
       </form>
+      <DenialsSource
+        source={answer?.source}
+        query={query}
+        onCancel={cancel}
+        trans={trans}
+      />
       <ErrorNotice error={error} label="List recent denials" trans={trans} />
       {events === null ? (
-        <p role="status">{trans.__('Loading denials…')}</p>
+        <p role="status">
+          {running
+            ? trans.__('Querying the organisation trail…')
+            : trans.__('Loading denials…')}
+        </p>
       ) : events.length === 0 ? (
         !error && (
           <p role="status">
