@@ -70,7 +70,7 @@ def latency(sandbox: Sandbox, moto_endpoint: str, count: int) -> None:
 
     moto_ms, gateway_ms = timed_pairs(describe(moto_alone), describe(through_gateway), count)
     fill_ms, _ = timed_pairs(
-        lambda: through_gateway.describe_experiment(ExperimentName="usera1teamaexperiment1"),
+        lambda: through_gateway.describe_experiment(ExperimentName="teama-seeded-experiment"),
         lambda: None,
         count,
     )
@@ -106,7 +106,7 @@ def throughput(sandbox: Sandbox, clients: int, per_client: int) -> None:
                 elif step % 4 == 2:
                     client.search(Resource="Experiment", MaxResults=5)
                 else:
-                    client.describe_experiment(ExperimentName="usera1teamaexperiment1")
+                    client.describe_experiment(ExperimentName="teama-seeded-experiment")
                 counts["ok"] += 1
             except ClientError as error:
                 code = error.response["Error"]["Code"]

@@ -42,7 +42,7 @@ FIXTURES = ROOT / "src" / "__tests__" / "fixtures"
 SHIPPED_POLICIES = ROOT / "studio_abac_ext" / "scenario" / "default" / "policies"
 PERSONA = "userb1@studio"
 ACCOUNT = "123456789012"
-TEAM_A_EXPERIMENT = "usera1teamaexperiment1"
+TEAM_A_EXPERIMENT = "teama-seeded-experiment"
 NEW_EXPERIMENT = "userb1newexperiment"
 # What a run changes: loopback ports (the sandbox's, a closed one) and the times moto stamps.
 PORT = re.compile(r"127\.0\.0\.1:\d+")

@@ -19,7 +19,7 @@ from studio_abac_ext.scenario import default_scenario_path, load_scenario
 PERSONA = os.environ.get("STUDIO_ABAC_UI_PERSONA", "userb1@studio")
 ADMIN_PERSONA = "admin"
 DENIED_PRINCIPAL = "userb1@studio"
-DENIED_EXPERIMENT = "usera1teamaexperiment1"
+DENIED_EXPERIMENT = "teama-seeded-experiment"
 
 log = logging.getLogger("studio_abac_ext.ui_tests")
 

@@ -28,7 +28,7 @@ const EVENT: IDenialEvent = {
   user: 'userb1',
   action: 'sagemaker:DeleteExperiment',
   resource:
-    'arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1',
+    'arn:aws:sagemaker:us-east-1:123456789012:experiment/teama-seeded-experiment',
   errorCode: 'AccessDenied',
   message: 'not authorized'
 };

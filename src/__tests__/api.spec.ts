@@ -99,7 +99,7 @@ describe('StudioAbacAPI', () => {
     const { api } = apiAnswering(403, body);
     // When the delete is attempted
     const error = await api
-      .deleteExperiment('usera1teamaexperiment1')
+      .deleteExperiment('teama-seeded-experiment')
       .catch(e => e);
     // Then the error is ours, with the code, the message and the explanation
     expect(error).toBeInstanceOf(StudioAbacResponseError);

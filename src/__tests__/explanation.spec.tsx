@@ -172,9 +172,9 @@ describe('Access denied', () => {
       <AccessDeniedBody
         body={ACCESS_DENIED}
         request={{
-          label: 'Delete experiment usera1teamaexperiment1',
+          label: 'Delete experiment teama-seeded-experiment',
           method: 'DELETE',
-          path: 'experiments/usera1teamaexperiment1'
+          path: 'experiments/teama-seeded-experiment'
         }}
         trans={trans}
         copy={text => copies.push(text)}
@@ -193,7 +193,7 @@ describe('Access denied', () => {
     expect(copies).toHaveLength(1);
     expect(copies[0]).toContain(ACCESS_DENIED.message);
     expect(copies[0]).toContain(
-      'Request: Delete experiment usera1teamaexperiment1 (DELETE experiments/usera1teamaexperiment1)'
+      'Request: Delete experiment teama-seeded-experiment (DELETE experiments/teama-seeded-experiment)'
     );
     expect(copies[0]).toContain('AmazonSageMakerUpdateDeleteExecutePolicy');
     expect(copies[0]).toContain(

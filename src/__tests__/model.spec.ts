@@ -5,7 +5,7 @@ const TEAM_B_1 = experiment('userb1-exp', 'TeamB', 'userb1');
 const TEAM_B_2 = experiment('userb2-exp', 'TeamB', 'userb2');
 const TEAM_B_3 = experiment('userb1-exp2', 'TeamB', 'userb1');
 const TEAM_A_1 = experiment(
-  'usera1teamaexperiment1',
+  'teama-seeded-experiment',
   'TeamA',
   'usera1',
   'denied'
@@ -50,12 +50,12 @@ describe('ResourcesModel', () => {
     const server = new PagedResources([TEAM_B_1, TEAM_A_1], 10);
     const model = new ResourcesModel(server);
     await model.setScope('all');
-    expect(model.items.map(r => r.name)).toContain('usera1teamaexperiment1');
-    await model.setQuery('usera1');
-    expect(model.items.map(r => r.name)).toEqual(['usera1teamaexperiment1']);
+    expect(model.items.map(r => r.name)).toContain('teama-seeded-experiment');
+    await model.setQuery('teama-seeded');
+    expect(model.items.map(r => r.name)).toEqual(['teama-seeded-experiment']);
     expect(server.queries[server.queries.length - 1]).toMatchObject({
       scope: 'all',
-      q: 'usera1'
+      q: 'teama-seeded'
     });
   });
 

@@ -14,7 +14,7 @@ import {
 } from '../notebook/recognise';
 
 const MESSAGE =
-  'User: arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker is not authorized to perform: sagemaker:DeleteExperiment on resource: arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1 because no identity-based policy allows the sagemaker:DeleteExperiment action';
+  'User: arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker is not authorized to perform: sagemaker:DeleteExperiment on resource: arn:aws:sagemaker:us-east-1:123456789012:experiment/teama-seeded-experiment because no identity-based policy allows the sagemaker:DeleteExperiment action';
 const EVALUE = `An error occurred (AccessDeniedException) when calling the DeleteExperiment operation: ${MESSAGE}`;
 // The SageMaker SDK's rich traceback as a kernel displayed it (shared with the parser's tests).
 const RICH = fs.readFileSync(

@@ -215,7 +215,7 @@ describe('ResourcesPanel', () => {
     const model = await loadedModel(
       [
         experiment('userb1-exp', 'TeamB', 'userb1'),
-        experiment('usera1teamaexperiment1', 'TeamA', 'usera1', 'denied')
+        experiment('teama-seeded-experiment', 'TeamA', 'usera1', 'denied')
       ],
       'all'
     );
@@ -232,14 +232,14 @@ describe('ResourcesPanel', () => {
     );
     expect(rows[0].querySelector('.jp-StudioAbac-badge')).toBeNull();
     // When the denied row's actions are used
-    clickButton(teamA, 'Delete usera1teamaexperiment1');
-    clickButton(teamA, "Why can't I delete usera1teamaexperiment1?");
-    clickButton(teamA, 'Copy ARN usera1teamaexperiment1');
+    clickButton(teamA, 'Delete teama-seeded-experiment');
+    clickButton(teamA, "Why can't I delete teama-seeded-experiment?");
+    clickButton(teamA, 'Copy ARN teama-seeded-experiment');
     // Then each reaches the sidebar
     expect(actions.calls).toEqual([
-      'delete usera1teamaexperiment1',
-      'why usera1teamaexperiment1',
-      'copy arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1'
+      'delete teama-seeded-experiment',
+      'why teama-seeded-experiment',
+      'copy arn:aws:sagemaker:us-east-1:123456789012:experiment/teama-seeded-experiment'
     ]);
   });
 

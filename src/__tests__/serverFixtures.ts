@@ -29,7 +29,7 @@ export const ALL_EXPERIMENTS = resourcesJson as IResourcePage;
 /** POST experiments/preflight of a new experiment: allowed, with the tags the server adds. */
 export const PREFLIGHT = preflightJson as IPreflight;
 
-/** DELETE of Team A's usera1teamaexperiment1: the 403 with its explanation (implicit deny). */
+/** DELETE of Team A's teama-seeded-experiment: the 403 with its explanation (implicit deny). */
 export const DENIED_DELETE = deniedDeleteJson as IAccessDeniedBody;
 
 /** The same DELETE when the caller's policies cannot be read: no explanation, a summary. */

@@ -9,12 +9,12 @@ from studio_abac_ext.sandbox import Sandbox
 from .notebooks import denials_of, error_of, last_json, run_cells, text_of
 
 ACCOUNT = "123456789012"
-# The document's cell (the sandbox seeds USERA1TEAMAEXPERIMENT1, so the name ends in 2).
+# The document's cell, word for word (no seeded experiment takes its name).
 CREATE = """
 import time
 import sagemaker
 from smexperiments.experiment import Experiment
-demo_experiment = Experiment.create(experiment_name = "USERA1TEAMAEXPERIMENT2",
+demo_experiment = Experiment.create(experiment_name = "USERA1TEAMAEXPERIMENT1",
 description = "UserA1 experiment",
 tags = [{'Key': 'team', 'Value': 'TeamA'}])
 """
@@ -28,7 +28,7 @@ CLEAN_UP = """
 #command run from TeamB User Studio Instance
 import time
 from smexperiments.experiment import Experiment
-experiment_to_cleanup = Experiment.load(experiment_name="USERA1TEAMAEXPERIMENT2")
+experiment_to_cleanup = Experiment.load(experiment_name="USERA1TEAMAEXPERIMENT1")
 experiment_to_cleanup.delete()
 """
 
@@ -59,7 +59,7 @@ def test_documents_cells_with_the_extension(fresh_sandbox: Sandbox) -> None:
     (denial,) = denials_of(deleted)
     assert denial["action"] == "sagemaker:DeleteExperiment"
     assert denial["resource"] == (
-        f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment2"
+        f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment1"
     )
     assert denial["code"] == "AccessDeniedException"
     assert denial["message"] in error["evalue"]

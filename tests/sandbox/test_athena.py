@@ -31,7 +31,7 @@ FINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 def userb1_is_denied(sandbox: Sandbox) -> None:
     sagemaker = sandbox.session_for("userb1@studio").client("sagemaker")
     with pytest.raises(ClientError):
-        sagemaker.delete_experiment(ExperimentName="usera1teamaexperiment1")
+        sagemaker.delete_experiment(ExperimentName="teama-seeded-experiment")
 
 
 def run(athena: Any, sql: str, parameters: list[str] | None = None) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def test_the_gateway_writes_its_audit_as_cloudtrail_log_files(fresh_sandbox: San
     assert denial["errorCode"] == "AccessDenied"
     assert denial["eventSource"] == "sagemaker.amazonaws.com"
     assert denial["userIdentity"]["sessionContext"]["sourceIdentity"] == "userb1"
-    assert denial["resources"][0]["ARN"].endswith(":experiment/usera1teamaexperiment1")
+    assert denial["resources"][0]["ARN"].endswith(":experiment/teama-seeded-experiment")
     assert denial["recipientAccountId"] == "123456789012"
 
 

@@ -154,7 +154,7 @@ def test_run_serves_audits_and_stops_on_sigterm(tmp_path: Path) -> None:
         )
         # When Team B is denied a delete
         with pytest.raises(ClientError):
-            sagemaker.delete_experiment(ExperimentName="usera1teamaexperiment1")
+            sagemaker.delete_experiment(ExperimentName="teama-seeded-experiment")
         # And the server is sent SIGTERM
         server.send_signal(signal.SIGTERM)
         output, errors = server.communicate(timeout=30)

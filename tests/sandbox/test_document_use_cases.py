@@ -40,21 +40,21 @@ def test_documents_notebook_code_runs_unchanged(fresh_sandbox: Sandbox) -> None:
         "usera1@studio",
         """
         from smexperiments.experiment import Experiment
-        demo_experiment = Experiment.create(experiment_name = "USERA1TEAMAEXPERIMENT2",
+        demo_experiment = Experiment.create(experiment_name = "USERA1TEAMAEXPERIMENT1",
                                             description = "UserA1 experiment",
                                             tags = [{'Key': 'team', 'Value': 'TeamA'}])
         print(demo_experiment.experiment_arn)
         """,
     )
     assert created.returncode == 0, created.stderr
-    assert created.stdout.strip().endswith(":experiment/usera1teamaexperiment2")
+    assert created.stdout.strip().endswith(":experiment/usera1teamaexperiment1")
     # When userb1's Studio session runs the document's clean-up code
     deleted = run_notebook_code(
         fresh_sandbox,
         "userb1@studio",
         """
         from smexperiments.experiment import Experiment
-        experiment_to_cleanup = Experiment.load(experiment_name="USERA1TEAMAEXPERIMENT2")
+        experiment_to_cleanup = Experiment.load(experiment_name="USERA1TEAMAEXPERIMENT1")
         experiment_to_cleanup.delete()
         """,
     )
@@ -63,11 +63,11 @@ def test_documents_notebook_code_runs_unchanged(fresh_sandbox: Sandbox) -> None:
     assert (
         "An error occurred (AccessDeniedException) when calling the DeleteExperiment operation: "
         f"User: {TEAM_B_SESSION} is not authorized to perform: sagemaker:DeleteExperiment on "
-        f"resource: arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment2"
+        f"resource: arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment1"
     ) in deleted.stderr
     # And the experiment is still there
     sagemaker = fresh_sandbox.session_for("usera1@studio").client("sagemaker")
-    assert sagemaker.describe_experiment(ExperimentName="usera1teamaexperiment2")["ExperimentName"]
+    assert sagemaker.describe_experiment(ExperimentName="usera1teamaexperiment1")["ExperimentName"]
 
 
 @pytest.mark.parametrize(
@@ -107,10 +107,10 @@ def test_use_case_2_team_b_cannot_change_or_delete_team_a_work(fresh_sandbox: Sa
     team_b = fresh_sandbox.session_for("userb1@studio").client("sagemaker")
     attempts = {
         "UpdateExperiment": lambda: team_b.update_experiment(
-            ExperimentName="usera1teamaexperiment1", Description="mine now"
+            ExperimentName="teama-seeded-experiment", Description="mine now"
         ),
         "DeleteExperiment": lambda: team_b.delete_experiment(
-            ExperimentName="usera1teamaexperiment1"
+            ExperimentName="teama-seeded-experiment"
         ),
         "DeleteTrial": lambda: team_b.delete_trial(TrialName="usera1teamatrial1"),
         "StopTrainingJob": lambda: team_b.stop_training_job(TrainingJobName="usera1teamatraining1"),
@@ -128,7 +128,7 @@ def test_use_case_2_team_b_cannot_change_or_delete_team_a_work(fresh_sandbox: Sa
         assert f"sagemaker:{operation}" in caught.value.response["Error"]["Message"]
     # And Team A's experiment is unchanged
     team_a = fresh_sandbox.session_for("usera2@studio").client("sagemaker")
-    described = team_a.describe_experiment(ExperimentName="usera1teamaexperiment1")
+    described = team_a.describe_experiment(ExperimentName="teama-seeded-experiment")
     assert described["Description"] == "UserA1 experiment"
 
 
@@ -136,11 +136,11 @@ def test_use_case_2_team_members_share_their_teams_work(fresh_sandbox: Sandbox) 
     # Given usera2 is in Team A like usera1
     team_a = fresh_sandbox.session_for("usera2@studio").client("sagemaker")
     # When usera2 updates and then deletes usera1's experiment
-    team_a.update_experiment(ExperimentName="usera1teamaexperiment1", DisplayName="shared")
-    team_a.delete_experiment(ExperimentName="usera1teamaexperiment1")
+    team_a.update_experiment(ExperimentName="teama-seeded-experiment", DisplayName="shared")
+    team_a.delete_experiment(ExperimentName="teama-seeded-experiment")
     # Then both are allowed (the policies isolate teams, not users) and it is gone
     with pytest.raises(ClientError) as caught:
-        team_a.describe_experiment(ExperimentName="usera1teamaexperiment1")
+        team_a.describe_experiment(ExperimentName="teama-seeded-experiment")
     assert caught.value.response["Error"]["Code"] == "ResourceNotFound"
 
 
@@ -157,13 +157,13 @@ def test_creating_without_the_team_tag_is_denied(fresh_sandbox: Sandbox) -> None
 def test_the_sandbox_is_faithful_to_the_documents_add_tags_hole(fresh_sandbox: Sandbox) -> None:
     # Given Team B may AddTags on any resource (the document's unconditioned AddTags statement)
     team_b = fresh_sandbox.session_for("userb1@studio").client("sagemaker")
-    experiment_arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment1"
+    experiment_arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/teama-seeded-experiment"
     # When Team B re-tags Team A's experiment as its own and then deletes it
     team_b.add_tags(ResourceArn=experiment_arn, Tags=[{"Key": "team", "Value": "TeamB"}])
-    team_b.delete_experiment(ExperimentName="usera1teamaexperiment1")
+    team_b.delete_experiment(ExperimentName="teama-seeded-experiment")
     # Then AWS would allow both, and so does the sandbox: the experiment is gone
     names = [e["ExperimentName"] for e in team_b.list_experiments()["ExperimentSummaries"]]
-    assert "usera1teamaexperiment1" not in names
+    assert "teama-seeded-experiment" not in names
 
 
 def test_caller_identity_is_the_studio_execution_role_session(fresh_sandbox: Sandbox) -> None:

@@ -119,21 +119,21 @@ def test_decisions_follow_live_iam_changes(fresh_sandbox: Sandbox) -> None:
     # Given Team B cannot delete Team A's experiment
     team_b = fresh_sandbox.session_for("userb1@studio").client("sagemaker")
     with pytest.raises(ClientError):
-        team_b.delete_experiment(ExperimentName="usera1teamaexperiment1")
+        team_b.delete_experiment(ExperimentName="teama-seeded-experiment")
     # When the admin re-tags Team B's role as Team A
     admin = fresh_sandbox.session_for("admin").client("iam")
     admin.tag_role(
         RoleName="SageMakerStudioDeveloperTeamBRole", Tags=[{"Key": "team", "Value": "TeamA"}]
     )
     # Then the next request is decided with the new principal tag
-    team_b.delete_experiment(ExperimentName="usera1teamaexperiment1")
+    team_b.delete_experiment(ExperimentName="teama-seeded-experiment")
 
 
 def test_denials_are_audited_and_answered_by_cloudtrail(fresh_sandbox: Sandbox) -> None:
     # Given Team B was denied deleting Team A's experiment
     team_b = fresh_sandbox.session_for("userb1@studio").client("sagemaker")
     with pytest.raises(ClientError):
-        team_b.delete_experiment(ExperimentName="usera1teamaexperiment1")
+        team_b.delete_experiment(ExperimentName="teama-seeded-experiment")
     # When the admin looks the event up through CloudTrail
     cloudtrail = fresh_sandbox.session_for("admin").client("cloudtrail")
     events = cloudtrail.lookup_events(
@@ -142,7 +142,7 @@ def test_denials_are_audited_and_answered_by_cloudtrail(fresh_sandbox: Sandbox) 
     # Then it is there in CloudTrail's shape, with the caller, the resource and AccessDenied
     assert len(events) == 1
     event = json.loads(events[0]["CloudTrailEvent"])
-    arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment1"
+    arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/teama-seeded-experiment"
     assert event["errorCode"] == "AccessDenied"
     assert event["userIdentity"]["arn"].endswith(
         "assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker"
@@ -158,7 +158,7 @@ def test_denials_are_audited_and_answered_by_cloudtrail(fresh_sandbox: Sandbox) 
 def test_allowed_decisions_name_the_deciding_statement(fresh_sandbox: Sandbox) -> None:
     # Given usera1 updates Team A's experiment
     fresh_sandbox.session_for("usera1@studio").client("sagemaker").update_experiment(
-        ExperimentName="usera1teamaexperiment1", DisplayName="x"
+        ExperimentName="teama-seeded-experiment", DisplayName="x"
     )
     # When the audit log is read
     entries = [
@@ -250,6 +250,6 @@ def test_identity_policies_alone_cannot_assume_a_role_that_does_not_trust_the_ca
     # Then it is denied: a role's trust policy must allow the caller
     assert caught.value.response["Error"]["Code"] == "AccessDenied"
     assert (
-        "because no resource-based policy allows the sts:AssumeRole action"
+        "because no role trust policy allows the sts:AssumeRole action"
         in (caught.value.response["Error"]["Message"])
     )

@@ -39,10 +39,10 @@ def test_tags_given_at_create_time_are_kept(team_a: Any) -> None:
 
 
 def test_creating_an_existing_name_fails_whatever_its_case(team_a: Any) -> None:
-    # Given the seeded experiment usera1teamaexperiment1
+    # Given the seeded experiment teama-seeded-experiment
     # When the document's upper-case name is created again
     code = error_code(
-        lambda: team_a.create_experiment(ExperimentName="USERA1TEAMAEXPERIMENT1", Tags=TEAM_A)
+        lambda: team_a.create_experiment(ExperimentName="TEAMA-SEEDED-EXPERIMENT", Tags=TEAM_A)
     )
     # Then SageMaker's error says it exists (names are case-insensitive, ARNs lower-cased)
     assert code == "ValidationException"
@@ -68,7 +68,7 @@ def test_invalid_names_and_tags_are_validation_errors(team_a: Any) -> None:
 def test_missing_resources_are_resource_not_found(team_a: Any) -> None:
     # Given names that exist nowhere
     calls = [
-        lambda: team_a.describe_experiment(ExperimentName="usera1teamaexperiment1-missing"),
+        lambda: team_a.describe_experiment(ExperimentName="teama-seeded-experiment-missing"),
         lambda: team_a.describe_trial(TrialName="missing"),
         lambda: team_a.describe_trial_component(TrialComponentName="missing"),
         lambda: team_a.describe_user_profile(DomainId=DOMAIN, UserProfileName="missing"),
@@ -83,16 +83,16 @@ def test_update_experiment_changes_display_name_and_description(team_a: Any) -> 
     # Given Team A's seeded experiment
     # When a team member updates it
     team_a.update_experiment(
-        ExperimentName="usera1teamaexperiment1", DisplayName="Baseline", Description="v2"
+        ExperimentName="teama-seeded-experiment", DisplayName="Baseline", Description="v2"
     )
     # Then the change is visible
-    described = team_a.describe_experiment(ExperimentName="usera1teamaexperiment1")
+    described = team_a.describe_experiment(ExperimentName="teama-seeded-experiment")
     assert (described["DisplayName"], described["Description"]) == ("Baseline", "v2")
 
 
 def test_add_tags_replaces_a_value_instead_of_duplicating_it(team_a: Any) -> None:
     # Given Team A's experiment tagged team=TeamA
-    arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment1"
+    arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/teama-seeded-experiment"
     # When the team tag is added again with a value
     team_a.add_tags(
         ResourceArn=arn, Tags=[{"Key": "team", "Value": "TeamA"}, {"Key": "stage", "Value": "1"}]
@@ -107,7 +107,7 @@ def test_add_tags_replaces_a_value_instead_of_duplicating_it(team_a: Any) -> Non
 def test_delete_tags_is_decided_on_tag_keys(fresh_sandbox: Sandbox) -> None:
     # Given Team B's session and Team A's experiment
     team_b = fresh_sandbox.session_for("userb1@studio").client("sagemaker")
-    arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment1"
+    arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/teama-seeded-experiment"
     # When Team B removes Team A's team tag (Delete* needs the team to match)
     code = error_code(lambda: team_b.delete_tags(ResourceArn=arn, TagKeys=["team"]))
     # Then it is denied
@@ -182,17 +182,17 @@ def test_list_experiments_pages(team_a: Any) -> None:
     names = [
         e["ExperimentName"] for e in first["ExperimentSummaries"] + second["ExperimentSummaries"]
     ]
-    assert names == ["usera1teamaexperiment1", "usera2teamaexperiment1", "userb1teambexperiment1"]
+    assert names == ["teama-seeded-experiment", "usera2teamaexperiment1", "userb1teambexperiment1"]
     assert "NextToken" not in second
 
 
 def test_reset_restores_the_seeded_scenario(fresh_sandbox: Sandbox) -> None:
     # Given a test that deleted a seeded experiment and created another
     team_a = fresh_sandbox.session_for("usera1@studio").client("sagemaker")
-    team_a.delete_experiment(ExperimentName="usera1teamaexperiment1")
+    team_a.delete_experiment(ExperimentName="teama-seeded-experiment")
     team_a.create_experiment(ExperimentName="scratch", Tags=TEAM_A)
     # When the sandbox is reset
     fresh_sandbox.reset()
     # Then the seeded experiments are back and the scratch one is gone
     names = {e["ExperimentName"] for e in team_a.list_experiments()["ExperimentSummaries"]}
-    assert names == {"usera1teamaexperiment1", "usera2teamaexperiment1", "userb1teambexperiment1"}
+    assert names == {"teama-seeded-experiment", "usera2teamaexperiment1", "userb1teambexperiment1"}

@@ -44,11 +44,11 @@ def test_filters_are_anded_not_cut_short(admin: Any) -> None:
     ("operator", "value", "expected"),
     [
         ("Equals", "TeamB", ["userb1teambexperiment1"]),
-        ("NotEquals", "TeamB", ["usera1teamaexperiment1", "usera2teamaexperiment1"]),
+        ("NotEquals", "TeamB", ["teama-seeded-experiment", "usera2teamaexperiment1"]),
         (
             "Contains",
             "Team",
-            ["usera1teamaexperiment1", "usera2teamaexperiment1", "userb1teambexperiment1"],
+            ["teama-seeded-experiment", "usera2teamaexperiment1", "userb1teambexperiment1"],
         ),
         ("In", "TeamB,TeamC", ["userb1teambexperiment1"]),
     ],
@@ -120,7 +120,7 @@ def test_sub_expressions_with_or(admin: Any) -> None:
                     {
                         "Name": "ExperimentName",
                         "Operator": "Equals",
-                        "Value": "usera1teamaexperiment1",
+                        "Value": "teama-seeded-experiment",
                     }
                 ]
             },
@@ -137,7 +137,7 @@ def test_sub_expressions_with_or(admin: Any) -> None:
     }
     # When searched, Then either match counts
     result = admin.search(Resource="Experiment", SearchExpression=expression)
-    assert sorted(names(result)) == ["usera1teamaexperiment1", "userb1teambexperiment1"]
+    assert sorted(names(result)) == ["teama-seeded-experiment", "userb1teambexperiment1"]
 
 
 def test_sort_and_pages(admin: Any) -> None:
@@ -158,7 +158,7 @@ def test_sort_and_pages(admin: Any) -> None:
             break
         token = {"NextToken": result["NextToken"]}
     # Then every experiment comes once, in order
-    assert pages == ["usera1teamaexperiment1", "usera2teamaexperiment1", "userb1teambexperiment1"]
+    assert pages == ["teama-seeded-experiment", "usera2teamaexperiment1", "userb1teambexperiment1"]
 
 
 def test_training_jobs_are_searchable_by_tag(admin: Any) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from studio_abac_ext.sandbox import Sandbox
 
-SEEDED_TEAM_A = ["usera1teamaexperiment1", "usera2teamaexperiment1"]
+SEEDED_TEAM_A = ["teama-seeded-experiment", "usera2teamaexperiment1"]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-TEAM_A_EXPERIMENT = "arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1"
+TEAM_A_EXPERIMENT = "arn:aws:sagemaker:us-east-1:123456789012:experiment/teama-seeded-experiment"
 TEAM_B_SESSION = (
     "arn:aws:sts::123456789012:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker"
 )
@@ -17,7 +17,7 @@ TEAM_B_SESSION = (
 def userb1_deletes_team_a_experiment(sandbox) -> None:
     sagemaker = sandbox.session_for("userb1@studio").client("sagemaker")
     with pytest.raises(ClientError) as denied:
-        sagemaker.delete_experiment(ExperimentName="usera1teamaexperiment1")
+        sagemaker.delete_experiment(ExperimentName="teama-seeded-experiment")
     assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
 
 

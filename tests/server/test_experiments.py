@@ -62,7 +62,7 @@ async def test_unknown_team_creates_nothing(jp_fetch, fresh_sandbox):
     assert "team" in body["message"].lower()
     admin = fresh_sandbox.session_for("admin").client("sagemaker")
     names = {e["ExperimentName"] for e in admin.list_experiments()["ExperimentSummaries"]}
-    assert "usera1teamaexperiment1" in names
+    assert "teama-seeded-experiment" in names
     assert "orphan" not in names
 
 
@@ -71,7 +71,7 @@ async def test_same_name_twice_is_a_conflict(jp_fetch):
     # When one with the same name is created
     # Then it is a conflict
     await expect_http_error(
-        post(jp_fetch, "experiments", {"name": "usera1teamaexperiment1"}), 409, "Conflict"
+        post(jp_fetch, "experiments", {"name": "teama-seeded-experiment"}), 409, "Conflict"
     )
 
 
@@ -117,7 +117,7 @@ async def test_team_b_deleting_team_a_experiment_is_explained(jp_fetch, fresh_sa
     # Given UserB1 in Team B and an experiment of Team A
     # When UserB1 deletes it
     body = await expect_http_error(
-        jp_fetch("studio-abac-ext", "experiments", "usera1teamaexperiment1", method="DELETE"),
+        jp_fetch("studio-abac-ext", "experiments", "teama-seeded-experiment", method="DELETE"),
         403,
         "AccessDenied",
         message_contains="is not authorized to perform: sagemaker:DeleteExperiment",
@@ -125,7 +125,7 @@ async def test_team_b_deleting_team_a_experiment_is_explained(jp_fetch, fresh_sa
     # Then the deciding statement and both teams are named, with a next step
     explanation = body["explanation"]
     assert body["action"] == "sagemaker:DeleteExperiment"
-    assert body["resource"].endswith(":experiment/usera1teamaexperiment1")
+    assert body["resource"].endswith(":experiment/teama-seeded-experiment")
     assert explanation["decision"] == "implicitDeny"
     closest = explanation["closest"][0]
     assert closest["sid"] == "AmazonSageMakerUpdateDeleteExecutePolicy"
@@ -134,11 +134,17 @@ async def test_team_b_deleting_team_a_experiment_is_explained(jp_fetch, fresh_sa
     assert compared["resolvedPolicyValues"] == ["TeamA"]
     assert "TeamA" in body["nextStep"] and "TeamB" in body["nextStep"]
     # And the experiment is still there
-    assert "team" in sandbox_tags(fresh_sandbox, "usera1@studio", "usera1teamaexperiment1")
+    assert "team" in sandbox_tags(fresh_sandbox, "usera1@studio", "teama-seeded-experiment")
 
 
-async def test_owner_team_deletes_and_updates(jp_fetch):
-    # Given UserA1 and Team A's experiment of UserA2
+async def test_owner_team_deletes_and_updates(jp_fetch, fresh_sandbox):
+    # Given UserA1 and Team A's experiment of UserA2, whose trial is emptied and deleted first
+    # (SageMaker deletes no experiment that has trials)
+    team_a = fresh_sandbox.session_for("usera1@studio").client("sagemaker")
+    team_a.disassociate_trial_component(
+        TrialComponentName="usera1teamapreprocessing", TrialName="usera1teamatrial1"
+    )
+    team_a.delete_trial(TrialName="usera1teamatrial1")
     # When UserA1 changes its description, then deletes it
     response = await jp_fetch(
         "studio-abac-ext",
@@ -175,7 +181,7 @@ async def test_team_b_cannot_update_team_a_experiment(jp_fetch):
         jp_fetch(
             "studio-abac-ext",
             "experiments",
-            "usera1teamaexperiment1",
+            "teama-seeded-experiment",
             method="PATCH",
             body=json.dumps({"description": "mine now"}),
         ),

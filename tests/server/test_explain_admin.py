@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from tests.http_errors import expect_http_error
 
-TEAM_A_EXPERIMENT = "arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1"
+TEAM_A_EXPERIMENT = "arn:aws:sagemaker:us-east-1:123456789012:experiment/teama-seeded-experiment"
 TEAM_B_ROLE = "SageMakerStudioDeveloperTeamBRole"
 
 
@@ -73,7 +73,7 @@ async def test_admin_sees_recent_denials(jp_fetch, fresh_sandbox):
     # Given UserB1 was denied deleting Team A's experiment
     sagemaker = fresh_sandbox.session_for("userb1@studio").client("sagemaker")
     with pytest.raises(ClientError):
-        sagemaker.delete_experiment(ExperimentName="usera1teamaexperiment1")
+        sagemaker.delete_experiment(ExperimentName="teama-seeded-experiment")
     # When the admin lists recent denials
     response = await jp_fetch(
         "studio-abac-ext", "admin", "denials", params={"action": "sagemaker:DeleteExperiment"}
@@ -84,7 +84,7 @@ async def test_admin_sees_recent_denials(jp_fetch, fresh_sandbox):
     assert event["action"] == "sagemaker:DeleteExperiment"
     assert TEAM_B_ROLE in event["principal"]
     assert event["errorCode"] in {"AccessDenied", "AccessDeniedException"}
-    assert "usera1teamaexperiment1" in event["message"]
+    assert "teama-seeded-experiment" in event["message"]
 
 
 async def test_team_member_cannot_read_cloudtrail_and_is_told_why(jp_fetch):

@@ -12,7 +12,9 @@ from botocore.exceptions import ClientError
 from tests.http_errors import expect_http_error
 
 ACCOUNT = "123456789012"
-TEAM_A_EXPERIMENT = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment1"
+TEAM_A_EXPERIMENT = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/teama-seeded-experiment"
+# The experiment the document's walk-through creates (the rich traceback's denial names it).
+DOCUMENT_EXPERIMENT = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:experiment/usera1teamaexperiment1"
 TEAM_B_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker"
 TEAM_A_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/SageMakerStudioDeveloperTeamARole/SageMaker"
 SCP = f"arn:aws:organizations::{ACCOUNT}:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp"
@@ -55,7 +57,7 @@ def implicit_deny_of_delete(principal: str, arn: str) -> str:
 
 async def test_a_cells_denial_names_the_statement_and_both_teams(jp_fetch, fresh_sandbox):
     # Given the text a notebook cell shows when UserB1 deletes Team A's experiment (real sandbox)
-    text = denied_delete(fresh_sandbox, "userb1@studio", "usera1teamaexperiment1")
+    text = denied_delete(fresh_sandbox, "userb1@studio", "teama-seeded-experiment")
     # When the button asks the server to explain it
     body = await explain_denial(jp_fetch, {"message": text, "operation": "DeleteExperiment"})
     # Then it is the sidebar's 403 body: the deciding statement, TeamB against TeamA
@@ -81,10 +83,15 @@ async def test_a_cells_denial_names_the_statement_and_both_teams(jp_fetch, fresh
 
 
 async def test_the_sdks_rich_traceback_is_explained_too(jp_fetch, fresh_sandbox):
-    # Given the SageMaker SDK's rich traceback (ANSI, a code box, wrapped lines) of that denial
+    # Given the document's experiment, created by usera1 as its walk-through does
+    fresh_sandbox.session_for("usera1@studio").client("sagemaker").create_experiment(
+        ExperimentName="USERA1TEAMAEXPERIMENT1", Tags=[{"Key": "team", "Value": "TeamA"}]
+    )
+    # When the SageMaker SDK's rich traceback (ANSI, a code box, wrapped lines) of Team B's
+    # denied delete of it is explained
     body = await explain_denial(jp_fetch, {"message": RICH.read_text()})
-    # Then it explains the same denial
-    assert body["resource"] == TEAM_A_EXPERIMENT
+    # Then it explains that denial
+    assert body["resource"] == DOCUMENT_EXPERIMENT
     assert body["explanation"]["closest"][0]["sid"] == "AmazonSageMakerUpdateDeleteExecutePolicy"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.http_errors import expect_http_error
 
-TEAM_A_EXPERIMENT = "arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1"
+TEAM_A_EXPERIMENT = "arn:aws:sagemaker:us-east-1:123456789012:experiment/teama-seeded-experiment"
 ALLOW_ALL = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 )

@@ -105,7 +105,7 @@ async def test_denial_is_explained_with_the_policies_published_in_s3(jp_fetch, f
     assert policies == {"known": True, "source": SOURCE, "reason": None, "skipped": []}
     # When UserB1 deletes Team A's experiment
     body = await expect_http_error(
-        jp_fetch("studio-abac-ext", "experiments", "usera1teamaexperiment1", method="DELETE"),
+        jp_fetch("studio-abac-ext", "experiments", "teama-seeded-experiment", method="DELETE"),
         403,
         "AccessDenied",
     )

@@ -17,7 +17,7 @@ async def list_names(jp_fetch, **params: str) -> list[dict]:
 @pytest.mark.parametrize(
     ("persona", "own", "other"),
     [
-        ("usera1@studio", {"usera1teamaexperiment1", "usera2teamaexperiment1"}, "TeamB"),
+        ("usera1@studio", {"teama-seeded-experiment", "usera2teamaexperiment1"}, "TeamB"),
         ("userb1@studio", {"userb1teambexperiment1"}, "TeamA"),
     ],
 )
@@ -36,7 +36,7 @@ async def test_mine_is_what_my_profile_created(jp_fetch):
     # When UserA1 lists their own
     items = await list_names(jp_fetch, type="experiment", scope="mine")
     # Then only UserA1's appears
-    assert [item["name"] for item in items] == ["usera1teamaexperiment1"]
+    assert [item["name"] for item in items] == ["teama-seeded-experiment"]
     assert items[0]["owner"] == "usera1"
 
 

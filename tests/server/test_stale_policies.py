@@ -32,7 +32,7 @@ async def test_a_copy_that_allows_what_aws_denied_points_beyond_the_copy(jp_fetc
     # Given UserB1's policies as the extension reads them allow everything
     # When UserB1 deletes Team A's experiment, which AWS denies
     body = await expect_http_error(
-        jp_fetch("studio-abac-ext", "experiments", "usera1teamaexperiment1", method="DELETE"),
+        jp_fetch("studio-abac-ext", "experiments", "teama-seeded-experiment", method="DELETE"),
         403,
         "AccessDenied",
     )

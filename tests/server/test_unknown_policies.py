@@ -40,7 +40,7 @@ async def test_denial_without_policies_explains_from_aws_message(jp_fetch):
     # Given UserB1, whose policies are unknown, and Team A's experiment
     # When UserB1 deletes it
     body = await expect_http_error(
-        jp_fetch("studio-abac-ext", "experiments", "usera1teamaexperiment1", method="DELETE"),
+        jp_fetch("studio-abac-ext", "experiments", "teama-seeded-experiment", method="DELETE"),
         403,
         "AccessDenied",
     )

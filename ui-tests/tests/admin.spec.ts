@@ -7,7 +7,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator, TestInfo } from '@playwright/test';
 
 const TEAM_A_EXPERIMENT_ARN =
-  'arn:aws:sagemaker:us-east-1:123456789012:experiment/usera1teamaexperiment1';
+  'arn:aws:sagemaker:us-east-1:123456789012:experiment/teama-seeded-experiment';
 const TEAM_A_ROLE = 'SageMakerStudioDeveloperTeamARole';
 const TEAM_B_ROLE = 'SageMakerStudioDeveloperTeamBRole';
 const DELETE = 'sagemaker:DeleteExperiment';

@@ -10,7 +10,7 @@ import type { Locator, TestInfo } from '@playwright/test';
 const NOTEBOOK = 'denied.ipynb';
 const DELETE_TEAM_A_EXPERIMENT = [
   'import boto3',
-  'boto3.client("sagemaker").delete_experiment(ExperimentName="usera1teamaexperiment1")'
+  'boto3.client("sagemaker").delete_experiment(ExperimentName="teama-seeded-experiment")'
 ].join('\n');
 
 async function screenshot(target: Locator, testInfo: TestInfo, name: string): Promise<void> {

@@ -7,7 +7,7 @@ import { expect, galata, IJupyterLabPageFixture, test } from '@jupyterlab/galata
 import type { Locator, TestInfo } from '@playwright/test';
 
 const SIDEBAR_ID = 'studio-abac-ext-resources';
-const TEAM_A_EXPERIMENT = 'usera1teamaexperiment1';
+const TEAM_A_EXPERIMENT = 'teama-seeded-experiment';
 const TEAM_B_EXPERIMENT = 'userb1teambexperiment1';
 
 async function openSidebar(page: IJupyterLabPageFixture): Promise<Locator> {
