@@ -13,6 +13,7 @@ from studio_abac_ext.policy import (
     PolicyParseError,
     PolicySet,
     Request,
+    StatementRef,
     build_request_context,
     evaluate,
     parse_policy,
@@ -27,6 +28,14 @@ DENIAL_REASONS = {
     "resource": "because no resource-based policy allows the {action} action",
     "boundary": "because no permissions boundary allows the {action} action",
     "session": "because no session policy allows the {action} action",
+    "trust": "because no role trust policy allows the {action} action",
+}
+EXPLICIT_DENY_IN = {
+    "identity": "an identity-based policy",
+    "resource": "a resource-based policy",
+    "trust": "the role trust policy",
+    "boundary": "a permissions boundary",
+    "session": "a session policy",
 }
 
 
@@ -41,8 +50,10 @@ class AccessCheck:
     tag_keys: Sequence[str] | None = None
     resource_policies: tuple[NamedPolicy, ...] = ()
     region: str = ""
-    # sts:AssumeRole needs the role's trust policy to allow, whatever identity policies say.
-    resource_policy_required: bool = False
+    # `resource_policies` is the role's trust policy (sts:AssumeRole*, sts:TagSession...): the
+    # engine makes it allow, whatever identity policies say (docs/engine.md); with none (no such
+    # role, or a document that does not parse) nothing is allowed. Denials name the trust policy.
+    trust_policy: bool = False
     # Keys the call itself carries (saml:aud, sts:TransitiveTagKeys...), added to the context.
     context: Mapping[str, ContextValue] = field(default_factory=dict)
 
@@ -107,12 +118,19 @@ class Authorizer:
             principal_arn=caller.arn,
             context=self._context(caller, check, resource_tags),
         )
-        decision = evaluate(request, policies, explain=False)
-        verdict, layer = decision.decision, decision.denied_at
-        refs = decision.matched_statements
-        trusted = any(ref.policy_type == "resource" for ref in refs)
-        if verdict == "allowed" and check.resource_policy_required and not trusted:
+        verdict: str
+        layer: str | None
+        refs: tuple[StatementRef, ...]
+        if check.trust_policy and not policies.resource:
             verdict, layer, refs = "implicitDeny", "resource", ()
+        else:
+            decision = evaluate(request, policies, explain=False)
+            verdict, layer = decision.decision, decision.denied_at
+            refs = decision.matched_statements
+        if verdict == "explicitDeny" and refs:
+            layer = refs[0].policy_type
+        if check.trust_policy and layer == "resource":
+            layer = "trust"
         deciding = tuple(f"{ref.policy}/{ref.sid or ref.index}" for ref in refs)
         allowed = verdict == "allowed"
         message = (
@@ -163,9 +181,12 @@ def _policy_set(caller: Caller, check: AccessCheck) -> PolicySet:
 def denial_message(
     caller_arn: str, action: str, resource: str, decision: str, layer: str | None
 ) -> str:
+    """AWS's AccessDenied message; `layer` names the policy type that denied or did not allow
+    (identity, resource, trust, boundary, session)."""
     prefix = f"User: {caller_arn} is not authorized to perform: {action} on resource: {resource}"
     if decision == "explicitDeny":
-        return f"{prefix} with an explicit deny in an identity-based policy"
+        words = EXPLICIT_DENY_IN.get(layer or "identity", EXPLICIT_DENY_IN["identity"])
+        return f"{prefix} with an explicit deny in {words}"
     reason = DENIAL_REASONS.get(layer or "identity", DENIAL_REASONS["identity"])
     return f"{prefix} {reason.format(action=action)}"
 

@@ -72,7 +72,7 @@ class AssumeRole:
                 "sts:AssumeRole",
                 (role_arn,),
                 resource_policies=trust,
-                resource_policy_required=True,
+                trust_policy=True,
             )
         ]
         new_tags = query_tags(params)
@@ -85,7 +85,7 @@ class AssumeRole:
                     (role_arn,),
                     request_tags=new_tags,
                     resource_policies=trust,
-                    resource_policy_required=True,
+                    trust_policy=True,
                     context={"sts:TransitiveTagKeys": new_transitive} if new_transitive else {},
                 )
             )
@@ -231,7 +231,7 @@ class AssumeRoleWithSaml:
                 (role_arn,),
                 request_tags=request_tags,
                 resource_policies=trust,
-                resource_policy_required=True,
+                trust_policy=True,
                 context=context,
             )
             result = self.authorizer.check(federated, check)
