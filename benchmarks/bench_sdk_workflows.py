@@ -48,6 +48,8 @@ class Workflow:
     name: str
     principal: str
     cells: tuple[str, ...]
+    # Made first, as usera1 with the team tag (the document's create cell), when the cells need it.
+    experiment: str = ""
 
 
 WORKFLOWS = (
@@ -56,7 +58,7 @@ WORKFLOWS = (
         "usera1@studio",
         (
             "from smexperiments.experiment import Experiment\n"
-            'demo_experiment = Experiment.create(experiment_name = "USERA1TEAMAEXPERIMENT2",\n'
+            'demo_experiment = Experiment.create(experiment_name = "USERA1TEAMAEXPERIMENT1",\n'
             'description = "UserA1 experiment",\n'
             "tags = [{'Key': 'team', 'Value': 'TeamA'}])",
         ),
@@ -69,6 +71,7 @@ WORKFLOWS = (
             'experiment_to_cleanup = Experiment.load(experiment_name="USERA1TEAMAEXPERIMENT1")\n'
             "experiment_to_cleanup.delete()",
         ),
+        experiment="USERA1TEAMAEXPERIMENT1",
     ),
     Workflow(
         "sagemaker-experiments: untagged",
@@ -162,6 +165,10 @@ def _failed(cell: Any) -> bool:
 
 def run_workflow(sandbox: Sandbox, workflow: Workflow, extension: bool) -> Outcome:
     sandbox.reset()
+    if workflow.experiment:
+        sandbox.session_for("usera1@studio").client("sagemaker").create_experiment(
+            ExperimentName=workflow.experiment, Tags=[{"Key": "team", "Value": "TeamA"}]
+        )
     cells = list(workflow.cells)
     if extension:
         cells = ["%load_ext studio_abac_ext", *cells, "%abac why"]
