@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 from studio_abac_ext.policy import Decision
+from studio_abac_ext.policy.arns import ANONYMOUS
 from studio_abac_ext.sandbox import Sandbox
 from studio_abac_ext.simulator.custom_policy import simulate_custom_policy
 
@@ -338,3 +340,92 @@ def test_cross_account_assume_role_needs_the_trust_and_the_identity_policy(
     _, decisions = simulate_custom_policy(payload, explain=False)
     # Then only the trust policy and the caller's identity policy together allow it
     assert decisions[0].decision == expected
+
+
+DENY_ALL_SCP = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+)
+BUCKET_OBJECT = "arn:aws:s3:::public-bucket/report.csv"
+
+
+def public_read(principal: Any) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": principal,
+                    "Action": "s3:GetObject",
+                    "Resource": BUCKET_OBJECT,
+                }
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("caller", "expected"),
+    [(ANONYMOUS, "allowed"), (USERA1, "explicitDeny")],
+    ids=["anonymous caller", "principal of the account"],
+)
+def test_scps_constrain_principals_of_the_organisations_accounts_not_anonymous_callers(
+    caller: str, expected: str
+) -> None:
+    """AWS (Service control policies): "SCPs affect only IAM users and roles that are managed
+    by accounts that are part of the organization." An unsigned request (``arns.ANONYMOUS``)
+    is neither: a public bucket policy lets it read under a Deny-everything SCP."""
+    # Given a bucket policy open to everyone and an SCP denying everything
+    payload = {
+        "PolicyInputList": [],
+        "ResourcePolicy": public_read("*"),
+        "ServiceControlPolicyInputList": [[DENY_ALL_SCP]],
+        "ActionNames": ["s3:GetObject"],
+        "ResourceArns": [BUCKET_OBJECT],
+        "ResourceOwner": ACCOUNT,
+        "CallerArn": caller,
+    }
+    # When the read is simulated
+    _, decisions = simulate_custom_policy(payload, explain=False)
+    # Then the SCP denies the account's user and does not apply to the anonymous caller
+    assert decisions[0].decision == expected
+
+
+@pytest.mark.parametrize("principal", [{"AWS": ACCOUNT}, {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}])
+def test_an_anonymous_caller_is_named_only_by_the_wildcard_principal(principal: Any) -> None:
+    """AWS (Principal element): anonymous access is granted with ``"Principal": "*"``; a grant
+    to an account is a grant to its authenticated principals."""
+    # Given a bucket policy granting the account, not everyone
+    payload = {
+        "PolicyInputList": [],
+        "ResourcePolicy": public_read(principal),
+        "ActionNames": ["s3:GetObject"],
+        "ResourceArns": [BUCKET_OBJECT],
+        "ResourceOwner": ACCOUNT,
+        "CallerArn": ANONYMOUS,
+    }
+    # When an unsigned read is simulated
+    _, decisions = simulate_custom_policy(payload, explain=False)
+    # Then it is not allowed
+    assert decisions[0].decision == "implicitDeny"
+
+
+def test_the_sandbox_evaluates_no_unsigned_request_but_the_saml_sign_in(
+    fresh_sandbox: Sandbox,
+) -> None:
+    """The sandbox's one unsigned call is sts:AssumeRoleWithSAML, decided as the SAML provider
+    (the trust policy's Federated principal). Any other unsigned call, an anonymous S3 read
+    included, is refused before any policy is evaluated: nothing is audited."""
+    # Given the audit of a fresh sandbox
+    before = len(fresh_sandbox.audit.events())
+    # When an unsigned S3 read and an unsigned STS call arrive
+    s3 = requests.get(f"{fresh_sandbox.endpoint}/studio-abac-sandbox-org-trail/x", timeout=10)
+    sts = requests.post(
+        fresh_sandbox.endpoint,
+        data={"Action": "GetCallerIdentity", "Version": "2011-06-15"},
+        timeout=10,
+    )
+    # Then both are refused as AWS refuses calls without credentials, and none was decided
+    assert (s3.status_code, "<Code>AccessDenied</Code>" in s3.text) == (403, True)
+    assert (sts.status_code, "MissingAuthenticationToken" in sts.text) == (403, True)
+    assert len(fresh_sandbox.audit.events()) == before
