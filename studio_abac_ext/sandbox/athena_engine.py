@@ -28,14 +28,58 @@ PARTITION_COLUMNS = ("account", "region", "timestamp")
 # The documented CloudTrail table's columns (Athena's CREATE TABLE for CloudTrail logs): name,
 # the log files' camelCase key, and the DuckDB type read (JSON text columns read as JSON, given as
 # text as the Hive SerDe gives them).
-USER_IDENTITY = (
-    "STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, "
-    "invokedBy VARCHAR, accessKeyId VARCHAR, userName VARCHAR, "
-    "onBehalfOf STRUCT(userId VARCHAR, identityStoreArn VARCHAR), "
-    "sessionContext STRUCT(attributes STRUCT(mfaAuthenticated VARCHAR, creationDate VARCHAR), "
-    "sessionIssuer STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, "
-    "userName VARCHAR), ec2RoleDelivery VARCHAR, sourceIdentity VARCHAR))"
+Fields = tuple[tuple[str, "str | Fields"], ...]
+USER_IDENTITY_FIELDS: Fields = (
+    ("type", "VARCHAR"),
+    ("principalId", "VARCHAR"),
+    ("arn", "VARCHAR"),
+    ("accountId", "VARCHAR"),
+    ("invokedBy", "VARCHAR"),
+    ("accessKeyId", "VARCHAR"),
+    ("userName", "VARCHAR"),
+    ("onBehalfOf", (("userId", "VARCHAR"), ("identityStoreArn", "VARCHAR"))),
+    (
+        "sessionContext",
+        (
+            ("attributes", (("mfaAuthenticated", "VARCHAR"), ("creationDate", "VARCHAR"))),
+            (
+                "sessionIssuer",
+                (
+                    ("type", "VARCHAR"),
+                    ("principalId", "VARCHAR"),
+                    ("arn", "VARCHAR"),
+                    ("accountId", "VARCHAR"),
+                    ("userName", "VARCHAR"),
+                ),
+            ),
+            ("ec2RoleDelivery", "VARCHAR"),
+            ("sourceIdentity", "VARCHAR"),
+        ),
+    ),
 )
+
+
+def struct_type(fields: Fields, paths: set[tuple[str, ...]] | None = None) -> str:
+    """A DuckDB STRUCT of ``fields``; with ``paths`` (lower-case field paths a query reads), only
+    the fields on them, a path ending at a struct keeping all of it."""
+    parts = []
+    for key, kind in fields:
+        below = None
+        if paths is not None:
+            mine = {path for path in paths if path[0] == key.lower()}
+            if not mine:
+                continue
+            whole = any(len(path) == 1 for path in mine)
+            below = None if whole else {path[1:] for path in mine}
+        if isinstance(kind, str):
+            parts.append(f'"{key}" {kind}')
+        else:
+            parts.append(f'"{key}" {struct_type(kind, below)}')
+    return "STRUCT(" + ", ".join(parts) + ")" if parts else "STRUCT(type VARCHAR)"
+
+
+USER_IDENTITY = struct_type(USER_IDENTITY_FIELDS)
+
 COLUMNS = (
     ("eventversion", "eventVersion", "VARCHAR"),
     ("useridentity", "userIdentity", USER_IDENTITY),
@@ -194,15 +238,42 @@ def referenced_columns(tree: exp.Expr) -> set[str]:
     return {name for name, _, _ in COLUMNS if name in named}
 
 
-def _table_view(files: list[Path], wanted: set[str]) -> str:
-    """The table as a view over ``files``: the columns not ``wanted`` are NULLs of their type."""
-    read = [(name, key, kind) for name, key, kind in COLUMNS if name in wanted]
+def user_identity_paths(tree: exp.Expr) -> set[tuple[str, ...]] | None:
+    """The ``useridentity`` fields a query reads, as paths below it; None when it may read all
+    of it (the struct used whole, ``*``, or an access the paths cannot tell)."""
+    if any(isinstance(star, exp.Star) for star in tree.find_all(exp.Star)):
+        return None
+    paths: set[tuple[str, ...]] = set()
+    for column in tree.find_all(exp.Column):
+        names = [part.name.lower() for part in column.parts]
+        if "useridentity" not in names:
+            continue
+        below = tuple(names[names.index("useridentity") + 1 :])
+        if not below or isinstance(column.parent, exp.Dot):
+            return None
+        paths.add(below)
+    return paths
+
+
+def _table_view(
+    files: list[Path], wanted: set[str], identity_paths: set[tuple[str, ...]] | None = None
+) -> str:
+    """The table as a view over ``files``: the columns not ``wanted`` are NULLs of their type,
+    ``useridentity`` holds the fields on ``identity_paths`` (all when None)."""
+    identity = struct_type(USER_IDENTITY_FIELDS, identity_paths)
+    read = [
+        (name, key, identity if name == "useridentity" else kind)
+        for name, key, kind in COLUMNS
+        if name in wanted
+    ]
     record_type = "STRUCT(" + ", ".join(f'"{key}" {kind}' for _, key, kind in read) + ")"
     if not read:
         record_type = "STRUCT(eventTime VARCHAR)"
 
     def column(name: str, key: str, kind: str) -> str:
-        if name not in wanted:
+        if name == "useridentity" and name in wanted:
+            value = f'r."{key}"'
+        elif name not in wanted:
             value = f"NULL::{'VARCHAR' if kind == 'JSON' else kind}"
         elif kind == "JSON":
             value = f'CAST(r."{key}" AS VARCHAR)'
@@ -236,6 +307,7 @@ class QueryRunner:
 
     def run(self, query: BoundQuery) -> QueryResult:
         files = self.files.files(query.partitions)
+        tree = query.tree
         try:
             translated = query.tree.sql(dialect="duckdb")
         except SqlglotError as error:
@@ -247,7 +319,7 @@ class QueryRunner:
             connection.execute(f'CREATE SCHEMA "{self.database}"')
             connection.execute(
                 f'CREATE VIEW "{self.database}"."{self.table}" AS '
-                f"{_table_view(files, referenced_columns(query.tree))}"
+                f"{_table_view(files, referenced_columns(tree), user_identity_paths(tree))}"
             )
             cursor = connection.execute(translated)
             described = cursor.description or []
