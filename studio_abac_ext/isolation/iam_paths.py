@@ -7,6 +7,7 @@ from . import fixes
 from .detectors import Evidence, FindingFactory
 from .findings import Finding, Severity
 from .matrix import Evaluator, Probe
+from .variants import resource_variants
 from .world import SAGEMAKER_SERVICE_PRINCIPAL, Owner, Target, World
 
 ROLE_CHANGING_ACTIONS = (
@@ -41,14 +42,22 @@ class IamDetectors:
                 probes.append(probe)
         return Evidence(tuple(actions), tuple(probes))
 
+    def _role_names(self) -> tuple[str | None, ...]:
+        """The world's role name, then the names the policies' role patterns give."""
+        variants = resource_variants(self.evaluator.policies, "iam", "", self.world.variable_values)
+        return (None, *variants.names_for("role"))
+
     def pass_role(self) -> Finding | None:
         passed_to = {"iam:PassedToService": SAGEMAKER_SERVICE_PRINCIPAL}
         candidates = [
             (
                 "iam:PassRole",
-                self.world.request("iam:PassRole", self.world.role_target(owner), extra=passed_to),
+                self.world.request(
+                    "iam:PassRole", self.world.role_target(owner, name), extra=passed_to
+                ),
             )
             for owner in (Owner.OTHER_TEAM, Owner.UNTAGGED)
+            for name in self._role_names()
         ]
         evidence = self._allowed(candidates)
         if not evidence:
@@ -115,15 +124,17 @@ class IamDetectors:
         )
 
     def assume_other_team_role(self) -> Finding | None:
-        other_role = self.world.role_target(Owner.OTHER_TEAM)
         session_tags = {self.world.tag_keys.team: self.world.other_team}
-        candidates = [
-            ("sts:AssumeRole", self.world.request("sts:AssumeRole", other_role)),
-            (
-                "sts:TagSession",
-                self.world.request("sts:TagSession", other_role, request_tags=session_tags),
-            ),
-        ]
+        candidates: list[tuple[str, Request]] = []
+        for name in self._role_names():
+            other_role = self.world.role_target(Owner.OTHER_TEAM, name)
+            candidates += [
+                ("sts:AssumeRole", self.world.request("sts:AssumeRole", other_role)),
+                (
+                    "sts:TagSession",
+                    self.world.request("sts:TagSession", other_role, request_tags=session_tags),
+                ),
+            ]
         evidence = self._allowed(candidates)
         if "sts:AssumeRole" not in evidence.actions:
             return None

@@ -155,7 +155,12 @@ class MatrixBuilder:
     def _record_every_type(
         self, outcome: ActionOutcome, question: QuestionKey, probes: list[Probe]
     ) -> None:
-        allowed = [probe for probe in probes if self.evaluator.allows(probe)]
+        by_type_probes: dict[str | None, list[Probe]] = {}
+        for probe in probes:
+            by_type_probes.setdefault(probe.resource_type, []).append(probe)
+        # The first allowed probe of each type is enough: the others ask the same question.
+        found = (self.evaluator.first_allowed(group) for group in by_type_probes.values())
+        allowed = [probe for probe in found if probe is not None]
         if allowed:
             outcome.allowed[question] = allowed[0]
             by_type: dict[str, Probe] = {}

@@ -3,7 +3,8 @@
 The world names each resource once (``teamb-experiment`` in its region). A policy that grants or
 denies by name or region (``experiment/x*``, ``arn:aws:sagemaker:eu-west-1:*``) decides other
 resources of the same owner differently, so the matrix also asks about a resource named as each
-pattern says, and in each region a pattern names plus one no pattern names. A name is tried on
+pattern says, and in each region a pattern names plus (when a pattern names the world's own
+region) one no pattern names. A name is tried on
 the resource types its pattern's type field matches (``*/x*`` on every type).
 
 Request tags likewise: the world tags a Create* or AddTags call with the team (or user) tag only.
@@ -131,7 +132,8 @@ def resource_variants(
             continue
         if not _WILDCARDS.search(fields[3]) and "${" not in fields[3] and fields[3] != region:
             regions[fields[3]] = None
-        if fields[3] and fields[3] != "*":
+        if fnmatchcase(region, _VARIABLE.sub("*", fields[3])) and fields[3] != "*":
+            # A pattern names the world's own region: ask about a region none names too.
             regions.setdefault(UNNAMED_REGION, None)
         if len(fields) < 6:
             continue

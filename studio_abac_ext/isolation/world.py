@@ -150,12 +150,15 @@ class World:
         team = self.team_of(owner)
         return {self.tag_keys.team: team} if team else {}
 
-    def role_target(self, owner: Owner) -> Target:
-        """A team's role (tagged with its team) or, for ``UNTAGGED``, an unrelated admin role."""
+    def role_target(self, owner: Owner, name: str | None = None) -> Target:
+        """A team's role (tagged with its team) or, for ``UNTAGGED``, an unrelated admin role;
+        ``name`` replaces the world's role name (``variants.py``)."""
         team = self.team_of(owner)
         if team is None:
-            return Target(f"arn:{PARTITION}:iam::{self.account_id}:role/AccountAdministratorRole")
-        return Target(self.role_arn(team), {self.tag_keys.team: team})
+            name = name or "AccountAdministratorRole"
+            return Target(f"arn:{PARTITION}:iam::{self.account_id}:role/{name}")
+        arn = f"arn:{PARTITION}:iam::{self.account_id}:role/{name}" if name else self.role_arn(team)
+        return Target(arn, {self.tag_keys.team: team})
 
     def user_target(self, owner: Owner) -> Target:
         user = self.user_of(owner)

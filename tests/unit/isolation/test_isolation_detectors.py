@@ -222,6 +222,22 @@ def test_a_possible_finding_depends_only_on_the_keys_that_change_its_answer() ->
     assert findings[0].depends_on == ("aws:PrincipalTag/project",)
 
 
+def test_passrole_on_roles_named_by_a_pattern_is_asked_about_another_teams_role_of_that_name() -> (
+    None
+):
+    # Given PassRole granted on every role whose name starts with "ml-", whatever its team tag
+    statement = {
+        "Effect": "Allow",
+        "Action": ["iam:PassRole", "sts:AssumeRole"],
+        "Resource": "arn:aws:iam::*:role/ml-*",
+    }
+    # When checked: the world's own roles are not named so, but another team's role may be
+    findings = by_id(check_isolation(policy_set_of(statement)))
+    # Then passing or assuming another team's (or an untagged) role of that name is reported
+    assert findings["passrole-other-roles"].example.resource.endswith(":role/ml-x")
+    assert findings["assume-other-team-role"].actions == ("sts:AssumeRole",)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
