@@ -146,3 +146,47 @@ def test_delete_experiment_across_teams_through_the_cli(fresh_sandbox: Sandbox) 
     )
     assert denied.returncode != 0
     assert "is not authorized to perform: sagemaker:DeleteExperiment" in denied.stderr
+
+
+def test_a_private_space_through_the_cli(fresh_sandbox: Sandbox) -> None:
+    # Given usera1's Studio session (Team A's role creates team-tagged resources)
+    # When it creates its private space with the CLI, then lists the domain's spaces
+    created = aws(
+        fresh_sandbox,
+        "usera1@studio",
+        "sagemaker",
+        "create-space",
+        "--domain-id",
+        DOMAIN,
+        "--space-name",
+        "usera1-lab",
+        "--ownership-settings",
+        "OwnerUserProfileName=usera1",
+        "--space-sharing-settings",
+        "SharingType=Private",
+        "--tags",
+        "Key=team,Value=TeamA",
+    )
+    assert created.returncode == 0, created.stderr
+    listed = aws(
+        fresh_sandbox, "usera1@studio", "sagemaker", "list-spaces", "--domain-id-equals", DOMAIN
+    )
+    # Then the space is there, owned by usera1 and private
+    assert listed.returncode == 0, listed.stderr
+    (space,) = json.loads(listed.stdout)["Spaces"]
+    assert space["SpaceName"] == "usera1-lab"
+    assert space["OwnershipSettingsSummary"] == {"OwnerUserProfileName": "usera1"}
+    assert space["SpaceSharingSettingsSummary"] == {"SharingType": "Private"}
+    # And Team B's session may not delete it
+    denied = aws(
+        fresh_sandbox,
+        "userb1@studio",
+        "sagemaker",
+        "delete-space",
+        "--domain-id",
+        DOMAIN,
+        "--space-name",
+        "usera1-lab",
+    )
+    assert denied.returncode != 0
+    assert "is not authorized to perform: sagemaker:DeleteSpace" in denied.stderr
