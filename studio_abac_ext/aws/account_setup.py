@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
+from botocore import xform_name
 
 from ..scenario import Role, Scenario, User
 from ..setup.state import (
@@ -22,6 +22,7 @@ from ..setup.state import (
     PolicyState,
     PrincipalState,
     ProfileState,
+    SamlProviderState,
     SetupCall,
     policy_arn,
 )
@@ -53,7 +54,8 @@ class AccountClients:
 
 
 def _snake(operation: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+    """boto3's method name of an operation (``CreateSAMLProvider`` -> ``create_saml_provider``)."""
+    return xform_name(operation)
 
 
 def _read(client: Any, method: str, **params: Any) -> Any | None:
@@ -143,7 +145,16 @@ def _profile_state(sagemaker: SageMakerClient, domain_id: str, name: str) -> Pro
         arn=arn,
         execution_role=found.get("UserSettings", {}).get("ExecutionRole"),
         tags=_tags(_listed(sagemaker, "list_tags", "Tags", ResourceArn=arn)),
+        sso_identifier=str(found.get("SingleSignOnUserIdentifier", "")),
+        sso_value=str(found.get("SingleSignOnUserValue", "")),
     )
+
+
+def _saml_provider_state(iam: IAMClient, arn: str) -> SamlProviderState | None:
+    found = _read(iam, "get_saml_provider", SAMLProviderArn=arn)
+    if found is None:
+        return None
+    return SamlProviderState(arn=arn, metadata=str(found.get("SAMLMetadataDocument", "")))
 
 
 def read_account_state(scenario: Scenario, clients: AccountClients) -> AccountState:
@@ -153,6 +164,11 @@ def read_account_state(scenario: Scenario, clients: AccountClients) -> AccountSt
     account = str(identity.get("Account", ""))
     domain = _read(clients.sagemaker, "describe_domain", DomainId=scenario.domain.domain_id)
     state = AccountState(account_id=account, domain_exists=domain is not None)
+    state.domain_auth_mode = str((domain or {}).get("AuthMode", ""))
+    state.saml_providers = {
+        provider.name: _saml_provider_state(clients.iam, provider.arn(account))
+        for provider in scenario.saml_providers
+    }
     principals: list[Role | User] = [*scenario.roles, *scenario.users]
     for principal in principals:
         for policy in principal.managed_policies:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from ..scenario import PolicyDocument, Role, Scenario, User, UserProfile
+from ..scenario import PolicyDocument, Role, SamlProvider, Scenario, User, UserProfile
 from .state import (
     AccountState,
     PolicyState,
     PrincipalState,
     ProfileState,
+    SamlProviderState,
     SetupCall,
     policy_arn,
 )
@@ -120,6 +121,28 @@ def _plan_policy(policy: PolicyDocument, state: PolicyState | None, account: str
     )
     details = (f"new default version (was {state.default_version})",)
     return PlanItem("managed-policy", policy.name, Change.UPDATE, details, tuple(calls))
+
+
+def _plan_saml_provider(provider: SamlProvider, state: SamlProviderState | None) -> PlanItem | str:
+    """The provider's item, or a blocker when it must be created but has no metadata."""
+    if not provider.metadata:
+        if state is None:
+            return (
+                f"SAML provider {provider.name} does not exist and the scenario gives no "
+                "metadata_file: iam:CreateSAMLProvider needs the IdP's metadata document"
+            )
+        details = ("metadata kept: the scenario gives no metadata_file",)
+        return PlanItem("saml-provider", provider.name, Change.UNCHANGED, details)
+    if state is None:
+        params = {"Name": provider.name, "SAMLMetadataDocument": provider.metadata}
+        call = SetupCall("iam:CreateSAMLProvider", params)
+        return PlanItem("saml-provider", provider.name, Change.CREATE, (), (call,))
+    if state.metadata.strip() == provider.metadata.strip():
+        return PlanItem("saml-provider", provider.name, Change.UNCHANGED)
+    params = {"SAMLProviderArn": state.arn, "SAMLMetadataDocument": provider.metadata}
+    call = SetupCall("iam:UpdateSAMLProvider", params)
+    details = ("metadata (the IdP's signing certificate or endpoints changed)",)
+    return PlanItem("saml-provider", provider.name, Change.UPDATE, details, (call,))
 
 
 def _principal_calls(
@@ -236,15 +259,16 @@ def _plan_profile(
     role_arn = f"arn:aws:iam::{account}:role/{profile.execution_role}"
     domain_id = scenario.domain.domain_id
     if state is None:
-        call = SetupCall(
-            "sagemaker:CreateUserProfile",
-            {
-                "DomainId": domain_id,
-                "UserProfileName": profile.name,
-                "Tags": _tag_list(profile.tags),
-                "UserSettings": {"ExecutionRole": role_arn},
-            },
-        )
+        params: dict[str, Any] = {
+            "DomainId": domain_id,
+            "UserProfileName": profile.name,
+            "Tags": _tag_list(profile.tags),
+            "UserSettings": {"ExecutionRole": role_arn},
+        }
+        if profile.single_sign_on_user_identifier:
+            params["SingleSignOnUserIdentifier"] = profile.single_sign_on_user_identifier
+            params["SingleSignOnUserValue"] = profile.single_sign_on_user_value
+        call = SetupCall("sagemaker:CreateUserProfile", params)
         return PlanItem("user-profile", profile.name, Change.CREATE, (), (call,))
     details: list[str] = []
     calls: list[SetupCall] = []
@@ -280,6 +304,27 @@ def _item(
     return PlanItem(kind, name, change, tuple(details), tuple(calls))
 
 
+def _sso_blockers(scenario: Scenario, state: AccountState) -> list[str]:
+    """What setup cannot change: a domain's auth mode, an SSO profile's Identity Center user
+    (UpdateDomain and UpdateUserProfile take neither)."""
+    domain = scenario.domain
+    blockers = []
+    if state.domain_auth_mode and state.domain_auth_mode != domain.auth_mode:
+        blockers.append(
+            f"domain {domain.domain_id} is in {state.domain_auth_mode} mode, the scenario says "
+            f"{domain.auth_mode}: a domain's auth mode is fixed when it is created"
+        )
+    for profile in scenario.user_profiles:
+        found = state.profiles.get(profile.name)
+        wanted = (profile.single_sign_on_user_identifier, profile.single_sign_on_user_value)
+        if found is not None and (found.sso_identifier, found.sso_value) != wanted:
+            blockers.append(
+                f"user profile {profile.name} is bound to SSO user {found.sso_value!r}, the "
+                f"scenario says {wanted[1]!r}: SageMaker cannot rebind a profile; delete it first"
+            )
+    return blockers
+
+
 def build_plan(
     scenario: Scenario, state: AccountState, federation: Federation | None = None
 ) -> Plan:
@@ -299,7 +344,15 @@ def build_plan(
             f"domain {scenario.domain.domain_id} does not exist in {scenario.region}: "
             "setup does not create Studio domains; create it first (or fix domain.id)"
         )
-    items = [
+    items: list[PlanItem] = []
+    # Providers first: a trust policy may name only a SAML provider that exists.
+    for provider in scenario.saml_providers:
+        planned = _plan_saml_provider(provider, state.saml_providers.get(provider.name))
+        if isinstance(planned, str):
+            blockers.append(planned)
+        else:
+            items.append(planned)
+    items += [
         _plan_policy(policy, state.policies.get(policy.name), account)
         for policy in _managed_policies(scenario)
     ]
@@ -308,6 +361,7 @@ def build_plan(
     ]
     items += [_plan_user(user, state.users.get(user.name), account) for user in scenario.users]
     if state.domain_exists:
+        blockers += _sso_blockers(scenario, state)
         items += [
             _plan_profile(profile, state.profiles.get(profile.name), scenario, account)
             for profile in scenario.user_profiles

@@ -11,12 +11,14 @@ from typing import Any
 
 # The parameters that name what a call acts on, most specific first (for messages and logs).
 _TARGET_PARAMS = (
+    "SAMLProviderArn",
     "PolicyArn",
     "ResourceArn",
     "RoleName",
     "UserName",
     "UserProfileName",
     "PolicyName",
+    "Name",
 )
 
 
@@ -68,6 +70,15 @@ class ProfileState:
     arn: str
     execution_role: str | None
     tags: dict[str, str]
+    # The IAM Identity Center user an SSO domain's profile is bound to ("" when none).
+    sso_identifier: str = ""
+    sso_value: str = ""
+
+
+@dataclass(frozen=True)
+class SamlProviderState:
+    arn: str
+    metadata: str  # the SAMLMetadataDocument IAM keeps
 
 
 @dataclass
@@ -80,6 +91,8 @@ class AccountState:
     roles: dict[str, PrincipalState | None] = field(default_factory=dict)
     users: dict[str, PrincipalState | None] = field(default_factory=dict)
     profiles: dict[str, ProfileState | None] = field(default_factory=dict)
+    saml_providers: dict[str, SamlProviderState | None] = field(default_factory=dict)
+    domain_auth_mode: str = ""
 
 
 def policy_arn(account_id: str, name: str) -> str:

@@ -12,10 +12,12 @@ from studio_abac_ext.setup.state import (
     PolicyState,
     PrincipalState,
     ProfileState,
+    SamlProviderState,
     policy_arn,
 )
 
 ACCOUNT = "123456789012"
+METADATA = "<md:EntityDescriptor>" + "x" * 1000 + "</md:EntityDescriptor>"
 
 
 def scenario() -> Scenario:
@@ -25,6 +27,10 @@ def scenario() -> Scenario:
 def applied_state(chosen: Scenario) -> AccountState:
     """The state an account is in after the scenario was applied."""
     state = AccountState(account_id=ACCOUNT, domain_exists=True)
+    for provider in chosen.saml_providers:
+        state.saml_providers[provider.name] = SamlProviderState(
+            provider.arn(ACCOUNT), provider.metadata or METADATA
+        )
     for principal in (*chosen.roles, *chosen.users):
         for policy in principal.managed_policies:
             state.policies[policy.name] = PolicyState(
@@ -116,3 +122,38 @@ def test_another_account_blocks_the_plan() -> None:
     plan = build_plan(chosen, state)
     assert len(plan.blockers) == 1 and "999999999999" in plan.blockers[0]
     assert "BLOCKED:" in plan.render()
+
+
+def test_a_saml_provider_is_created_before_the_roles_that_trust_it() -> None:
+    # Given the document's scenario whose provider has metadata, and an empty account
+    chosen = scenario()
+    provider = replace(chosen.saml_providers[0], metadata=METADATA)
+    chosen = replace(chosen, saml_providers=(provider,))
+    plan = build_plan(chosen, AccountState(account_id=ACCOUNT, domain_exists=True))
+    # Then CreateSAMLProvider with that metadata comes first
+    first = plan.calls[0]
+    assert first.action == "iam:CreateSAMLProvider"
+    assert first.params == {"Name": provider.name, "SAMLMetadataDocument": METADATA}
+    assert plan.blockers == ()
+
+
+def test_changed_metadata_is_uploaded_and_unchanged_metadata_is_left() -> None:
+    chosen = scenario()
+    provider = replace(chosen.saml_providers[0], metadata=METADATA)
+    chosen = replace(chosen, saml_providers=(provider,))
+    state = applied_state(chosen)
+    assert build_plan(chosen, state).calls == ()
+    state.saml_providers[provider.name] = SamlProviderState(provider.arn(ACCOUNT), "<old/>")
+    (call,) = build_plan(chosen, state).calls
+    assert call.action == "iam:UpdateSAMLProvider"
+    assert call.params["SAMLProviderArn"] == provider.arn(ACCOUNT)
+    assert call.target == provider.arn(ACCOUNT)
+
+
+def test_a_provider_that_cannot_be_created_blocks() -> None:
+    # Given the document's provider (the sandbox's IdP: no metadata file) absent from the account
+    plan = build_plan(scenario(), AccountState(account_id=ACCOUNT, domain_exists=True))
+    assert plan.blockers == (
+        "SAML provider studio-abac-sandbox-idp does not exist and the scenario gives no "
+        "metadata_file: iam:CreateSAMLProvider needs the IdP's metadata document",
+    )
