@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from ..aws.errors import AwsAccessDeniedError, classify
 from ..policy.arns import arn_account
-from .requests import RequestLog, SentRequest, derived_resource, is_denial_code
+from .requests import RequestLog, SentRequest, derived_resource
 
 DENIAL_MIME = "application/vnd.studio-abac.denial+json"
 
@@ -54,29 +54,30 @@ class Denial:
         return {DENIAL_MIME: self.to_json(), "text/plain": self.to_text()}
 
 
+def is_denial(error: ClientError) -> bool:
+    """Whether AWS refused the caller, by the extension's one classification of AWS errors."""
+    return isinstance(classify(error, "", error.operation_name), AwsAccessDeniedError)
+
+
 def denied_client_error(error: BaseException | None) -> ClientError | None:
     """The denial ClientError in an exception or its causes (the SDK and boto3's S3 transfer
-    wrap them: S3UploadFailedError, ...)."""
+    wrap them: S3UploadFailedError, ...); ``classify`` says which errors are denials."""
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
-        if isinstance(error, ClientError):
-            code = str(error.response.get("Error", {}).get("Code", ""))
-            if is_denial_code(code):
-                return error
+        if isinstance(error, ClientError) and is_denial(error):
+            return error
         error = error.__cause__ or error.__context__
     return None
 
 
 def denial_of(error: ClientError, log: RequestLog, account: str = "") -> Denial:
-    details = error.response.get("Error", {})
-    code = str(details.get("Code", ""))
-    message = str(details.get("Message", "") or "")
-    request: SentRequest | None = log.find(error.operation_name, code, message)
+    """The denial ``error`` reports, with the request this kernel sent where it kept it."""
+    request: SentRequest | None = log.find(error.response)
     service = request.service if request else ""
     classified = classify(error, service, error.operation_name)
-    if not isinstance(classified, AwsAccessDeniedError):  # AccessDenied* variants
-        classified = AwsAccessDeniedError(error.operation_name, code, message, service)
+    if not isinstance(classified, AwsAccessDeniedError):
+        raise ValueError(f"not a denial: {classified}")
     if not service:
         service = classified.action.split(":", 1)[0]
     resource = classified.resource
@@ -88,12 +89,10 @@ def denial_of(error: ClientError, log: RequestLog, account: str = "") -> Denial:
     return Denial(
         operation=error.operation_name,
         service=service,
-        action=classified.action
-        if ":" in classified.action
-        else f"{service}:{error.operation_name}",
+        action=action,
         resource=resource,
         request_tags=request.tags if request else {},
-        message=message,
-        code=code,
+        message=classified.message,
+        code=classified.code,
         caller=classified.caller,
     )

@@ -1,8 +1,11 @@
 """The requests this kernel sends, kept so that a denial can say exactly what was asked.
 
 ``before-parameter-build`` keeps each call's parameters (after auto-tagging) in botocore's request
-context; ``after-call`` files the call away when AWS answered with a denial. The resource ARN
-SageMaker would name is derived from the parameters, for messages that name none.
+context; ``after-call`` files the call away when AWS answered with an error, with the very response
+dict botocore then raises as ``ClientError.response``, so a denial finds its request by identity.
+Which errors are denials is not decided here: ``aws.errors.classify`` is the one place that reads
+botocore's error codes. The resource ARN SageMaker would name is derived from the parameters, for
+messages that name none.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 CONTEXT_KEY = "studio_abac_request"
-OTHER_DENIAL_CODES = ("UnauthorizedOperation", "AuthorizationError")
 # SageMaker's name parameters and the ARN resource type each names (ARNs lower-case the name).
 SAGEMAKER_NAME_PARAMS = (
     ("TrialComponentName", "experiment-trial-component"),
@@ -52,17 +54,11 @@ class SentRequest:
 
 
 @dataclass(frozen=True)
-class DeniedRequest:
+class FailedRequest:
+    """A call AWS answered with an error, and the parsed response botocore raises it with."""
+
     request: SentRequest
-    code: str
-    message: str
-
-
-def is_denial_code(code: str) -> bool:
-    return code.startswith("AccessDenied") or code in (
-        "UnauthorizedOperation",
-        "AuthorizationError",
-    )
+    response: Any
 
 
 def sagemaker_arn(operation: str, params: dict[str, Any], region: str, account: str) -> str | None:
@@ -90,10 +86,10 @@ def derived_resource(request: SentRequest, account: str) -> str:
 
 
 class RequestLog:
-    """The last denied requests of this kernel, newest last."""
+    """The last requests of this kernel that AWS answered with an error, newest last."""
 
     def __init__(self, size: int = 20) -> None:
-        self._denied: deque[DeniedRequest] = deque(maxlen=size)
+        self._failed: deque[FailedRequest] = deque(maxlen=size)
         self._lock = threading.Lock()
 
     def before_parameter_build(
@@ -107,21 +103,19 @@ class RequestLog:
             region=str(context.get("client_region") or ""),
         )
 
-    def after_call(self, parsed: Any, context: dict[str, Any], **kwargs: Any) -> None:
+    def after_call(
+        self, http_response: Any, parsed: Any, context: dict[str, Any], **kwargs: Any
+    ) -> None:
         request = context.get(CONTEXT_KEY)
-        error = parsed.get("Error") if isinstance(parsed, dict) else None
-        if not isinstance(request, SentRequest) or not isinstance(error, dict):
-            return
-        code = str(error.get("Code", ""))
-        if is_denial_code(code):
+        # botocore raises a ClientError with this very dict when the status is 300 or more.
+        if isinstance(request, SentRequest) and getattr(http_response, "status_code", 0) >= 300:
             with self._lock:
-                self._denied.append(DeniedRequest(request, code, str(error.get("Message", ""))))
+                self._failed.append(FailedRequest(request, parsed))
 
-    def find(self, operation: str, code: str, message: str) -> SentRequest | None:
-        """The request a ClientError reports, newest first."""
+    def find(self, response: Any) -> SentRequest | None:
+        """The request whose answer a ClientError carries (its ``response``), newest first."""
         with self._lock:
-            for denied in reversed(self._denied):
-                found = denied.request.operation == operation and denied.code == code
-                if found and denied.message == message:
-                    return denied.request
+            for failed in reversed(self._failed):
+                if failed.response is response:
+                    return failed.request
         return None
