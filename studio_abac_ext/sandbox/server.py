@@ -81,7 +81,7 @@ class Sandbox:
         self.identities = IdentityDirectory(scenario)
         # The SAML IdP's key pair is made here, once per sandbox, never stored.
         self.idp = SamlIdentityProvider()
-        # The organisation trail's bucket (a directory) and Athena over it, when the scenario has one.
+        # The organisation trail's bucket (a directory) and Athena over it, if the scenario has one.
         self.trail_files: TrailFiles | None = None
         self.athena: AthenaApi | None = None
         self._made_trail_dir: str | None = None
