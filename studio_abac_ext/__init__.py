@@ -26,13 +26,20 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
     """Build the configuration and services once, then register the REST handlers."""
+    import os
+
     from .app.services import Services
     from .config import StudioAbac
+    from .kernel.settings import kernel_environment
     from .web.handlers import SERVICES_KEY
     from .web.routes import setup_route_handlers
 
     config = StudioAbac(config=server_app.config, parent=server_app)
     server_app.web_app.settings[SERVICES_KEY] = Services(config)
+    # Kernels cannot read traitlets: the settings this configuration sets reach the kernels
+    # this server starts (which inherit its environment) as the variables they read.
+    configured = server_app.config["StudioAbac"].keys()
+    os.environ.update(kernel_environment(config, configured))
     setup_route_handlers(server_app)
     server_app.log.info("Registered studio_abac_ext server extension %s", __version__)
 

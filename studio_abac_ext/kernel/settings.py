@@ -6,8 +6,9 @@ A kernel cannot read the Jupyter server's traitlets; the names and defaults belo
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..aws.identity import IdentitySettings
@@ -49,3 +50,38 @@ class KernelSettings:
             ),
             policy_sources=tuple(s for s in sources if s) or ("iam",),
         )
+
+
+# The server's settings a kernel reads, each as the variable it is read from (and the server's
+# own computed defaults read for most of them).
+SERVER_VARIABLES = {
+    "team_tag_key": "STUDIO_ABAC_TEAM_TAG_KEY",
+    "user_tag_key": "STUDIO_ABAC_USER_TAG_KEY",
+    "team": "STUDIO_ABAC_TEAM",
+    "studio_user_id": "STUDIO_ABAC_USER_ID",
+    "resource_metadata_path": "STUDIO_ABAC_RESOURCE_METADATA",
+    "read_iam_tags": "STUDIO_ABAC_READ_IAM_TAGS",
+    "policy_sources": "STUDIO_ABAC_POLICY_SOURCES",
+    "session_tags": SESSION_TAGS_VARIABLE,
+}
+
+
+def kernel_environment(config: StudioAbac, configured: Iterable[str]) -> dict[str, str]:
+    """The variables that carry the server's ``configured`` settings (those its configuration
+    sets: ``c.StudioAbac.team_tag_key = ...``) to the kernels it starts, written as
+    ``from_environment`` reads them."""
+    env: dict[str, str] = {}
+    for trait in configured:
+        variable = SERVER_VARIABLES.get(trait)
+        if variable is None:
+            continue
+        value = getattr(config, trait)
+        if isinstance(value, bool):
+            env[variable] = "on" if value else "off"
+        elif isinstance(value, list):
+            env[variable] = ",".join(value)
+        elif isinstance(value, dict):
+            env[variable] = json.dumps(value)
+        else:
+            env[variable] = str(value)
+    return env
