@@ -21,7 +21,7 @@ CREATE = "sagemaker:CreateExperiment"
 SOURCE_WORDS = {
     "role-tag": "your role's tag",
     "user-tag": "your IAM user's tag",
-    "session-tag": "your session's tag",
+    "session-tag": "your sign-in's session tag",
     "user-profile-tag": "your Studio user profile's tag",
     "config": "the extension's configuration",
 }

@@ -143,3 +143,23 @@ def test_bad_session_tags_name_the_variable_and_rule(text: str, message: str) ->
 def test_session_tags_parse() -> None:
     assert parse_session_tags('{"studiouserid": "usera1"}') == {"studiouserid": "usera1"}
     assert parse_session_tags("  ") == {}
+
+
+@pytest.mark.parametrize(("persona", "sign_in_extra_tags"), [("fed:usera1", {"team": "TeamA"})])
+async def test_preflight_says_the_locked_tags_come_from_the_sign_in(jp_fetch):
+    # Given fed:usera1 signed in with team and studiouserid session tags
+    # When they preflight a new experiment (their role may not create one)
+    response = await jp_fetch(
+        "studio-abac-ext",
+        "experiments",
+        "preflight",
+        method="POST",
+        body=json.dumps({"name": "planned"}),
+    )
+    # Then the tags the server would add say they come from the sign-in's session tags
+    result = json.loads(response.body)
+    locked = {lock["key"]: lock for lock in result["lockedTags"]}
+    assert locked["team"]["value"] == "TeamA"
+    assert locked["team"]["reason"].startswith("added from your sign-in's session tag")
+    assert locked["studiouserid"]["reason"].startswith("added from your sign-in's session tag")
+    assert result["decision"] != "allowed"
