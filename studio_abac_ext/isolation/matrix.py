@@ -232,12 +232,31 @@ class MatrixBuilder:
                     for rt in required
                 )
                 probes.append(Probe(requests, target_type))
-            return probes + self._variant_probes(spec, owner)
+            return (
+                probes + self._variant_probes(spec, owner) + self._team_tagged_probes(spec, owner)
+            )
         for resource_type in spec.resource_types:
             target = self._target(resource_type, owner)
             request = self.world.request(action, target, extra=self._owner_keys(spec, owner))
             probes.append(Probe((request,), resource_type))
-        return probes + self._variant_probes(spec, owner)
+        return probes + self._variant_probes(spec, owner) + self._team_tagged_probes(spec, owner)
+
+    def _team_tagged_probes(self, spec: ActionSpec, owner: Owner) -> list[Probe]:
+        """Another user's app or profile that also carries its owner's team tag (a domain's or
+        profile's tags can propagate to it): a policy may decide it by that tag."""
+        team = self.world.team_of(owner)
+        if owner is Owner.OWN or team is None:
+            return []
+        extra = self._owner_keys(spec, owner)
+        probes = []
+        for resource_type in spec.required_resource_types or tuple(spec.resource_types):
+            if resource_type not in USER_SCOPED_TYPES:
+                continue
+            target = self._target(resource_type, owner)
+            tagged = Target(target.arn, {**target.tags, self.world.tag_keys.team: team})
+            request = self.world.request(spec.qualified_name, tagged, extra=extra)
+            probes.append(Probe((request,), resource_type))
+        return probes
 
     def _variant_probes(self, spec: ActionSpec, owner: Owner) -> list[Probe]:
         """The same question about ``owner``'s resources named (or placed) as the policies say:
