@@ -2,10 +2,13 @@
 check-isolation reports.
 
 Random team policies (the engine's property-test generator, fed SageMaker words: variables,
-Not* elements, wildcards) x random concrete requests of a Team A member's Studio execution role
-session: on another team's resource, on an untagged one, on another user's app or profile. Each
-request goes through ``simulate_custom_policy`` as ``studio-abac simulate-custom-policy`` runs
-it; when it is allowed, a finding of the same kind (certain or possible) must list its action.
+Not* elements, wildcards) x random concrete calls of a Team A member's Studio execution role
+session (``crossings.py``): on another team's resource, on an untagged one, on another user's app
+or profile; creating with another team's tag or without the team tag, inside another team's or an
+untagged parent, under another user's profile; re-tagging another team's resource as its own,
+stripping its team tag. Each authorization a call needs goes through ``simulate_custom_policy`` as
+``studio-abac simulate-custom-policy`` runs it; when all are allowed, a finding of the same kind
+(certain or possible) must list the call's action.
 
 ``make test`` runs a few examples; ``make fuzz-isolation`` (ISOLATION_FUZZ_EXAMPLES=2000) many.
 """
