@@ -13,12 +13,12 @@ from typing import Any
 
 
 def load_ipython_extension(shell: Any) -> None:
-    from .extension import load_ipython_extension as load
+    from .loading import load_ipython_extension as load
 
     load(shell)
 
 
 def unload_ipython_extension(shell: Any) -> None:
-    from .extension import unload_ipython_extension as unload
+    from .loading import unload_ipython_extension as unload
 
     unload(shell)

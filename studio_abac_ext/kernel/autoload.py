@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extension import autoload_wanted
-from .extension import load_ipython_extension as _load
-from .extension import unload_ipython_extension as unload_ipython_extension
+from .loading import autoload_wanted
+from .loading import load_ipython_extension as _load
+from .loading import unload_ipython_extension as unload_ipython_extension
 
 
 def load_ipython_extension(shell: Any) -> None:

@@ -1,9 +1,9 @@
-"""The kernel extension's state: its handlers on botocore, its cell hook and its magics."""
+"""The kernel extension's state: its handlers on botocore and its cell hook (the magics are
+registered beside it by ``loading``)."""
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +29,13 @@ _active: KernelExtension | None = None
 
 
 def active() -> KernelExtension | None:
+    """The extension loaded in this kernel, if any (botocore's plugin hook asks for it)."""
     return _active
+
+
+def set_active(extension: KernelExtension | None) -> None:
+    global _active
+    _active = extension
 
 
 class KernelExtension:
@@ -47,8 +53,6 @@ class KernelExtension:
         }
 
     def load(self) -> None:
-        from .magics import AbacMagics
-
         for events in live_emitters():
             attach(events, self.handlers)
         problem = install_plugin_hook()
@@ -59,7 +63,6 @@ class KernelExtension:
                 f"not auto-tagged ({problem}); clients that exist now are.",
             )
         self.shell.events.register("post_run_cell", self.post_run_cell)
-        self.shell.register_magics(AbacMagics(self.shell, self))
 
     def unload(self) -> None:
         for events in live_emitters():
@@ -109,27 +112,3 @@ class KernelExtension:
             return
         self.last_denial = denial
         display(denial.bundle(), raw=True)
-
-
-def load_ipython_extension(shell: Any) -> None:
-    global _active
-    if _active is not None:
-        return
-    extension = KernelExtension(shell, KernelSettings.from_environment())
-    extension.load()
-    _active = extension
-
-
-def unload_ipython_extension(shell: Any) -> None:
-    global _active
-    if _active is not None:
-        _active.unload()
-        _active = None
-
-
-def autoload_wanted(env: dict[str, str] | None = None) -> bool:
-    """Auto-load in kernels a Jupyter server started for a notebook or console, unless off."""
-    from .settings import AUTOLOAD_VARIABLE, switched_off
-
-    env = dict(os.environ) if env is None else env
-    return "JPY_SESSION_NAME" in env and not switched_off(env.get(AUTOLOAD_VARIABLE))
