@@ -26,8 +26,18 @@ ALLOWED: dict[str, set[str]] = {
     "web": {"app", "aws", "policy", "config", "_version", "__init__"},
     "sandbox": {"policy", "scenario", "data"},
     "commands": {
-        "policy", "simulator", "isolation", "setup", "aws", "scenario", "sandbox", "data", "app",
-        "config", "_version", "__init__",
+        "policy",
+        "simulator",
+        "isolation",
+        "setup",
+        "aws",
+        "scenario",
+        "sandbox",
+        "data",
+        "app",
+        "config",
+        "_version",
+        "__init__",
     },
     "cli": {"commands", "__init__", "_version"},
     "__init__": {"config", "app", "web", "kernel", "_version"},
@@ -116,7 +126,9 @@ def test_the_import_graph_has_no_cycle() -> None:
             if node.startswith(target + ".") or target.startswith(node + "."):
                 continue
             if state.get(target) == 1:
-                cycles.append([*trail[trail.index(target) :], target] if target in trail else [node, target])
+                cycles.append(
+                    [*trail[trail.index(target) :], target] if target in trail else [node, target]
+                )
             elif state.get(target) is None:
                 visit(target, [*trail, target])
         state[node] = 2
