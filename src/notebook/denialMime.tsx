@@ -8,7 +8,8 @@ import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { ServerConnection } from '@jupyterlab/services';
 import { TranslationBundle, nullTranslator } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import { Message } from '@lumino/messaging';
+import { Panel, Widget } from '@lumino/widgets';
 import React from 'react';
 
 import { StudioAbacAPI } from '../api';
@@ -18,6 +19,7 @@ import {
   TRANSLATION_DOMAIN
 } from '../tokens';
 import { DenialButton } from './DenialButton';
+import { boto3Phrase, reconcile, registerCard } from './dedupe';
 import { DENIAL_MIME, IDenialData, denialData } from './recognise';
 
 /** What the server needs to explain the kernel's denial: boto3's words and the request. */
@@ -65,7 +67,7 @@ export function DenialCard(props: {
   );
 }
 
-class DenialRenderer extends Widget implements IRenderMime.IRenderer {
+class DenialRenderer extends Panel implements IRenderMime.IRenderer {
   constructor(options: IRenderMime.IRendererOptions) {
     super();
     this.addClass('jp-StudioAbac-denialOutput');
@@ -74,25 +76,31 @@ class DenialRenderer extends Widget implements IRenderMime.IRenderer {
     );
   }
 
+  // A child widget, not Widget.attach: the output area renders before it inserts the output.
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     this._card?.dispose();
     const data = denialData(model.data[DENIAL_MIME]);
     if (!data) {
-      this.node.textContent = String(model.data['text/plain'] ?? '');
+      const text = new Widget();
+      text.node.textContent = String(model.data['text/plain'] ?? '');
+      this._card = text;
+      this.addWidget(text);
       return;
     }
     this._card = ReactWidget.create(
       <DenialCard data={data} api={this._api} trans={this._trans} />
     );
-    Widget.attach(this._card, this.node);
+    this.addWidget(this._card);
+    // the error output above offers no second button for the same denial
+    registerCard(this.node, boto3Phrase(data.code, data.operation));
   }
 
-  dispose(): void {
-    this._card?.dispose();
-    super.dispose();
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    reconcile(this.node);
   }
 
-  private _card: ReactWidget | null = null;
+  private _card: Widget | null = null;
   private readonly _trans: TranslationBundle;
   // A MIME renderer has no application: JupyterLab's page settings give the server's URL.
   private readonly _api = new StudioAbacAPI(ServerConnection.makeSettings());

@@ -10,11 +10,13 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
 import { Panel } from '@lumino/widgets';
 import React from 'react';
 
 import { StudioAbacAPI } from '../api';
 import { DenialButton } from './DenialButton';
+import { reconcile, registerErrorOutput } from './dedupe';
 import { WRAPPED_MIME_TYPES, denialText, outputText } from './recognise';
 
 /** Renders with the original renderer; adds the button when the output holds a denial. */
@@ -42,6 +44,13 @@ class DenialAwareRenderer extends Panel implements IRenderMime.IRenderer {
       <DenialButton api={this._api} request={{ message }} trans={this._trans} />
     );
     this.addWidget(this._button);
+    // hidden while the same output area holds the kernel's card for this denial
+    registerErrorOutput(this.node, message, this._button.node);
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    reconcile(this.node);
   }
 
   private _button: ReactWidget | null = null;
