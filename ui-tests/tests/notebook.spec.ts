@@ -25,8 +25,10 @@ async function expectExplainedDenial(
   testInfo: TestInfo,
   name: string
 ): Promise<void> {
-  // The button sits under the output; the kernel's own denial card may offer a second one
-  const why = output.getByRole('button', { name: 'Why was this denied?' }).first();
+  // One button per denial: the kernel's card has it, the traceback's own is then hidden
+  const buttons = output.getByRole('button', { name: 'Why was this denied?' });
+  await expect(buttons).toHaveCount(1);
+  const why = buttons.first();
   await expect(why).toBeVisible();
   await why.click();
   // Then the sidebar's "Access denied" dialog names the statement and both teams
