@@ -2,12 +2,9 @@ import { nullTranslator } from '@jupyterlab/translation';
 import React, { act } from 'react';
 
 import { StudioAbacResponseError } from '../api';
-import {
-  AdminPanel,
-  IAdminAPI,
-  parseTagLines,
-  principalName
-} from '../components/AdminPanel';
+import { AdminPanel, IAdminAPI } from '../components/AdminPanel';
+import { principalName } from '../components/DecisionView';
+import { parseTagLines } from '../components/SimulateForm';
 import { severityCounts } from '../components/IsolationFindings';
 import {
   IDecisionResult,

@@ -1,12 +1,9 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import React, { act } from 'react';
 
-import {
-  AdminPanel,
-  formatBytes,
-  IAdminAPI,
-  QUERY_POLL_MS
-} from '../components/AdminPanel';
+import { AdminPanel, IAdminAPI } from '../components/AdminPanel';
+import { formatBytes } from '../components/DenialsSource';
+import { QUERY_POLL_MS } from '../components/RecentDenials';
 import { IDenialEvent, IDenials, IDenialsQuery } from '../tokens';
 import { cleanup, render } from './render';
 
