@@ -71,3 +71,34 @@ test.describe('Denials in a notebook', () => {
     await expectExplainedDenial(page, restored, testInfo, 'dialog-reopened');
   });
 });
+
+test.describe('Denials in a console', () => {
+  test('a console cell deleting Team A\'s experiment offers one "Why was this denied?"', async ({
+    page
+  }, testInfo) => {
+    // Given a code console with the Python kernel, its kernel session ready
+    await page.evaluate(async () => {
+      const panel = await window.jupyterapp.commands.execute('console:create', {
+        kernelPreference: { name: 'python3' }
+      });
+      await panel.sessionContext.ready;
+    });
+    await expect(page.locator('.jp-CodeConsole')).toHaveCount(1);
+    // When a boto3 call deleting Team A's experiment is typed into the prompt and run
+    // (one line: typed newlines and brackets would meet the editor's auto-indent and auto-close)
+    const prompt = page.locator('.jp-CodeConsole-promptCell .cm-content');
+    await prompt.click();
+    await page.keyboard.type(DELETE_TEAM_A_EXPERIMENT.replace('\n', '; '));
+    await expect(prompt).toContainText('teama-seeded-experiment');
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('console:run-forced');
+    });
+    // Then the executed cell's output shows AWS's denial
+    const output = page.locator('.jp-CodeConsole-content .jp-CodeCell .jp-OutputArea').last();
+    await expect(output).toContainText('AccessDeniedException');
+    await expect(output).toContainText('is not authorized to perform: sagemaker:DeleteExperiment');
+    await screenshot(output, testInfo, 'console-denied');
+    // And exactly one button explains it
+    await expectExplainedDenial(page, output, testInfo, 'console-dialog');
+  });
+});
