@@ -127,9 +127,11 @@ async def test_local_reads_do_not_wait_for_a_stuck_refresh(
     iam.meta.events.register("before-send.iam", lambda **_: gate.hold())
     # When the identity or a preflight is asked for (neither calls AWS itself)
     response = await jp_fetch("studio-abac-ext", *path.split("/"), method=method, body=body)
-    # Then it is answered from the copy while the refresh is still stuck
+    # Then it is answered from the copy, and the refresh it started is stuck in IAM (the gate is
+    # still closed: the answer did not wait for it)
     assert response.code == 200
-    assert gate.inside >= 1
+    await asyncio.get_running_loop().run_in_executor(None, gate.entered.wait, WAIT)
+    assert gate.inside >= 1 and not gate.opened.is_set()
     gate.opened.set()
 
 
