@@ -77,7 +77,7 @@ format: setup  ## Format Python and TypeScript/CSS in place
 	jlpm lint
 
 pytest: setup
-	python -m pytest
+	python -m pytest --durations=20
 
 jest: setup
 	jlpm test
