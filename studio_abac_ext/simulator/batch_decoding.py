@@ -7,7 +7,8 @@ and remembers the raw text of every long string it decodes there; a string found
 for byte is not decoded again. A JSON string is over at its closing quote, so a remembered
 string found where a value starts is exactly that value. The rest of the line, with those
 fields cut out, is decoded by ``orjson`` (three times faster), or by ``json.loads`` when orjson
-refuses it (NaN, lone surrogates, huge numbers: JSON that ``json.loads`` accepts).
+refuses it (NaN, lone surrogates, huge numbers: JSON that ``json.loads`` accepts) or would read
+it otherwise (integers beyond 64 bits, which orjson reads as floats).
 
 Each field's value also comes with a key, made of the remembered strings' raw texts (shared
 objects, cheap to hash and compare): equal keys mean equal values, so callers can remember
@@ -21,6 +22,7 @@ result, and any error, is then exactly what ``json.loads`` gives.
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Hashable
 from itertools import pairwise
@@ -34,6 +36,7 @@ _WHITESPACE = " \t\n\r"
 _DEFAULT_MEMORY = 64
 _SMALLEST_REMEMBERED = 256
 """Strings shorter than this decode faster than they are looked up."""
+_LONG_DIGITS = re.compile(r"\d{19}")
 _T = TypeVar("_T")
 _Cut = tuple[int, int, str, Any, Hashable]
 """A field's value read from a line: start, end, field, value, key."""
@@ -155,6 +158,8 @@ class RememberingDecoder:
 
 def _loads(text: str) -> Any:
     """``json.loads(text)``: the same value, or the same error."""
+    if _LONG_DIGITS.search(text):  # orjson reads integers beyond 64 bits as floats
+        return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

@@ -82,8 +82,17 @@ def test_a_longer_policy_starting_like_a_remembered_one_is_read_whole() -> None:
         json.dumps({"PolicyInputList": [POLICY + "\x00remembered"], "CallerArn": "x"}),
         # spaces around the colon, and a field that is not a list
         '{"PolicyInputList"  :  ' + json.dumps([POLICY]) + ', "ResourcePolicy" : 7}',
+        # integers beyond 64 bits, which orjson would read as floats
+        '{"PolicyInputList": ' + json.dumps([POLICY]) + ', "ActionNames": -9223372036854775809}',
     ],
-    ids=["nested-key", "repeated-key", "placeholder-outside", "placeholder-inside", "spacing"],
+    ids=[
+        "nested-key",
+        "repeated-key",
+        "placeholder-outside",
+        "placeholder-inside",
+        "spacing",
+        "huge-integer",
+    ],
 )
 def test_awkward_lines_decode_as_json_loads_does(line: str) -> None:
     # Given a decoder that already remembers the policy list
