@@ -127,35 +127,22 @@ def evaluate_statement(
                 policy, statement, action_ok, False, principal_ok, unresolved
             )
         return _out_of_scope_with_trace(policy, statement, action_ok, resource_ok, principal_ok)
-    conditions_ok: bool | None = None
-    condition_traces: tuple[ConditionTrace, ...] = ()
-    reason: str | None = None
-    status: Status = "no"
-    if scoped:
-        conditions_ok, condition_traces, reason = _conditions(statement, request, explain)
-        if conditions_ok is True:
-            status = "applies"
-        elif conditions_ok is None:
-            status = "unevaluable"
+    conditions_ok, condition_traces, reason = _conditions(statement, request, explain)
+    status: Status = (
+        "applies" if conditions_ok is True else "unevaluable" if conditions_ok is None else "no"
+    )
     trace = None
     if explain:
-        trace = StatementTrace(
-            policy=policy.name,
-            policy_type=policy.policy_type,
-            sid=statement.sid,
-            index=statement.index,
-            effect=statement.effect,
-            span=statement.span,
-            action_matched=action_ok,
-            resource_matched=resource_ok,
-            principal_matched=None if statement.principals is None else principal_ok,
-            conditions_matched=conditions_ok is True,
-            matched=status == "applies",
-            conditions=condition_traces,
-            unevaluable_reason=reason,
-            unresolved_keys=unresolved,
+        trace = _trace(
+            policy,
+            statement,
+            (action_ok, resource_ok, principal_ok),
+            conditions_ok is True,
+            condition_traces,
+            reason,
+            unresolved,
         )
-    return StatementResult(status, grant if status == "applies" else None, scoped, trace, reason)
+    return StatementResult(status, grant if status == "applies" else None, True, trace, reason)
 
 
 _OUT_OF_SCOPE = StatementResult("no", None, False, None, None)
@@ -222,7 +209,24 @@ def _out_of_scope_trace(
     principal_ok: bool,
     unresolved: tuple[str, ...],
 ) -> StatementResult:
-    trace = StatementTrace(
+    matched = (action_ok, resource_ok, principal_ok)
+    trace = _trace(policy, statement, matched, None, (), None, unresolved)
+    return StatementResult("no", None, False, trace, None)
+
+
+def _trace(
+    policy: Policy,
+    statement: Statement,
+    matched: tuple[bool, bool, bool],
+    conditions_matched: bool | None,
+    conditions: tuple[ConditionTrace, ...],
+    unevaluable_reason: str | None,
+    unresolved: tuple[str, ...],
+) -> StatementTrace:
+    """The statement's trace: what of action, resource and principal (``matched``) and of its
+    conditions matched; it applies only when all of them did."""
+    action_ok, resource_ok, principal_ok = matched
+    return StatementTrace(
         policy=policy.name,
         policy_type=policy.policy_type,
         sid=statement.sid,
@@ -232,9 +236,9 @@ def _out_of_scope_trace(
         action_matched=action_ok,
         resource_matched=resource_ok,
         principal_matched=None if statement.principals is None else principal_ok,
-        conditions_matched=None,
-        matched=False,
-        conditions=(),
+        conditions_matched=conditions_matched,
+        matched=conditions_matched is True and action_ok and resource_ok and principal_ok,
+        conditions=conditions,
+        unevaluable_reason=unevaluable_reason,
         unresolved_keys=unresolved,
     )
-    return StatementResult("no", None, False, trace, None)
