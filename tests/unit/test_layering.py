@@ -144,3 +144,15 @@ def test_each_package_says_what_it_is_for_and_what_it_may_import(package: str) -
     docstring = ast.get_docstring(ast.parse((PACKAGE / package / "__init__.py").read_text()))
     assert docstring, f"{package}/__init__.py has no docstring"
     assert "import" in docstring.lower(), f"{package}/__init__.py does not say what it may import"
+
+
+def test_no_two_classes_share_a_name() -> None:
+    # One name per idea: a class name is defined once in the whole package
+    places: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "labextension" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                places.setdefault(node.name, []).append(module_name(path))
+    assert {name: where for name, where in places.items() if len(where) > 1} == {}
