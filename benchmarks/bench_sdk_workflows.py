@@ -13,7 +13,6 @@ remaining failure is explained.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import tempfile
 import time
@@ -132,12 +131,7 @@ class Outcome:
 
 
 def _kernel_env(sandbox: Sandbox, principal: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "STUDIO_ABAC_", "SAGEMAKER_", "JPY_", "BOTOCORE_"))
-    }
-    env.update(sandbox.env_for(principal))
+    env = sandbox.process_env_for(principal)
     env["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
     return env
 

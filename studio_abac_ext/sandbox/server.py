@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -190,6 +191,17 @@ class Sandbox:
     def env_for(self, principal: str) -> dict[str, str]:
         """What `studio-abac sandbox env PRINCIPAL` prints (ValueError if unknown)."""
         return environment_for(self.scenario, principal, self.endpoint, self.port)
+
+    def process_env_for(self, principal: str) -> dict[str, str]:
+        """The environment of a process (a kernel, the aws CLI) acting as ``principal``: the
+        host's, less its own AWS, SageMaker and Jupyter settings, plus what ``env_for`` gives."""
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("AWS_", "STUDIO_ABAC_", "SAGEMAKER_", "JPY_", "BOTOCORE_"))
+        }
+        env.update(self.env_for(principal))
+        return env
 
     def session_for(self, principal: str) -> SandboxSession:
         env = self.env_for(principal)

@@ -23,12 +23,7 @@ FULL = os.environ.get("STUDIO_ABAC_KERNEL_TESTS", "") == "full"
 
 def kernel_env(sandbox: Sandbox, principal: str, **extra: str) -> dict[str, str]:
     """The environment of the principal's kernel: only `sandbox env` differs from the host's."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "STUDIO_ABAC_", "SAGEMAKER_", "JPY_", "BOTOCORE_"))
-    }
-    env.update(sandbox.env_for(principal))
+    env = sandbox.process_env_for(principal)
     env["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
     env.update(extra)
     return env
